@@ -1,0 +1,49 @@
+//go:build !noasm && gc
+
+package simd
+
+import "github.com/klauspost/cpuid/v2"
+
+// detect returns the best level the CPU (and OS, which cpuid checks via
+// XGETBV) supports.
+func detect() Level {
+	for l := AVX512VNNI; l > Generic; l-- {
+		if supported(l) {
+			return l
+		}
+	}
+	return Generic
+}
+
+func supported(l Level) bool {
+	switch l {
+	case Generic:
+		return true
+	case AVX2:
+		return cpuid.CPU.Supports(cpuid.AVX2)
+	case AVX512:
+		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL)
+	case AVX512VNNI:
+		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI)
+	}
+	return false
+}
+
+// packArch builds every layout a supported level reads, so that a matrix
+// packed before ForceLevel still serves every level.
+func packArch(m *PackedMatrix) {
+	if supported(AVX512VNNI) {
+		m.quad = packQuad(m)
+	}
+	if supported(AVX2) || supported(AVX512) {
+		m.pair = packPair(m)
+	}
+}
+
+func matMulArch(l Level, out []int32, in []uint8, batch int, w *PackedMatrix, bias []int32) bool {
+	return false
+}
+
+func requantizeArch(Level, []uint8, []int32, int, *Requant) bool { return false }
+
+func requantizeInt32Arch(Level, []int32, []int32, int, *Requant) bool { return false }

@@ -1,0 +1,17 @@
+//go:build noasm || !gc || !amd64
+
+package simd
+
+// Without assembly only the pure-Go reference exists.
+
+func detect() Level { return Generic }
+
+func supported(l Level) bool { return l == Generic }
+
+func packArch(*PackedMatrix) {}
+
+func matMulArch(Level, []int32, []uint8, int, *PackedMatrix, []int32) bool { return false }
+
+func requantizeArch(Level, []uint8, []int32, int, *Requant) bool { return false }
+
+func requantizeInt32Arch(Level, []int32, []int32, int, *Requant) bool { return false }
