@@ -102,6 +102,10 @@ func readUvarint(b *[]byte, what string) (uint64, error) {
 	if n <= 0 {
 		return 0, fmt.Errorf("%w: bad or missing %s", ErrMessage, what)
 	}
+	if n != uvarintLen(v) {
+		// One message, one serialisation: padded varints are rejected.
+		return 0, fmt.Errorf("%w: %s is not a minimal varint", ErrMessage, what)
+	}
 	*b = (*b)[n:]
 	return v, nil
 }
