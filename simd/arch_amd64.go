@@ -2,7 +2,11 @@
 
 package simd
 
-import "github.com/klauspost/cpuid/v2"
+import (
+	"unsafe"
+
+	"github.com/klauspost/cpuid/v2"
+)
 
 // detect returns the best level the CPU (and OS, which cpuid checks via
 // XGETBV) supports.
@@ -40,8 +44,22 @@ func packArch(m *PackedMatrix) {
 	}
 }
 
+// matMulArch runs level l's tiles; w.k > 0 and batch, w.n > 0.
 func matMulArch(l Level, out []int32, in []uint8, batch int, w *PackedMatrix, bias []int32) bool {
-	return false
+	switch l {
+	case AVX512VNNI:
+		kq := (w.k + 3) / 4
+		runTiles(tileVNNI, 6, 4, out, in, batch, w, bias, unsafe.Pointer(&w.quad[0]), kq*64, w.k/4, 1<<(w.k%4)-1)
+	case AVX512:
+		kp := (w.k + 1) / 2
+		runTiles(tileAVX512, 6, 4, out, in, batch, w, bias, unsafe.Pointer(&w.pair[0]), kp*64, w.k/2, w.k%2)
+	case AVX2:
+		kp := (w.k + 1) / 2
+		runTiles(tileAVX2, 4, 1, out, in, batch, w, bias, unsafe.Pointer(&w.pair[0]), kp*64, w.k/2, w.k%2)
+	default:
+		return false
+	}
+	return true
 }
 
 func requantizeArch(Level, []uint8, []int32, int, *Requant) bool { return false }
