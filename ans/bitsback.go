@@ -11,6 +11,14 @@ import "fmt"
 //
 // Latents are vectors of int32 (for a VAE, bucket indices; for a mixture,
 // the component); records are byte strings of the model's record size.
+//
+// records and latents may be shorter than the message has lanes, and an
+// entry may be nil: lane i takes part in a step only if i < len(records)
+// and records[i] != nil. Implementations must leave the other lanes
+// untouched. This lets a caller code a last, partial batch, or leave out a
+// lane whose record it codes another way (an escape). PushPrior and PopPrior,
+// which see no records, skip lane i where latents[i] is nil; Encode and
+// Decode callers therefore make latents[i] nil exactly where records[i] is.
 type Model interface {
 	// PopPosterior pops a latent for each lane's record with q(y|s).
 	PopPosterior(m *Message, records [][]byte, latents [][]int32)
@@ -35,7 +43,7 @@ type Model interface {
 // slice of the model's latent size per lane; on return it holds the latents
 // that were used.
 func Encode(m *Message, model Model, records [][]byte, latents [][]int32) {
-	checkLanes(m, len(records), len(latents))
+	checkLanes(m, records, latents)
 	model.PopPosterior(m, records, latents)
 	model.PushLikelihood(m, latents, records)
 	model.PushPrior(m, latents)
@@ -46,14 +54,19 @@ func Encode(m *Message, model Model, records [][]byte, latents [][]int32) {
 // record size per lane), and pushes the latents back with the posterior,
 // returning the bits that Encode took.
 func Decode(m *Message, model Model, latents [][]int32, records [][]byte) {
-	checkLanes(m, len(records), len(latents))
+	checkLanes(m, records, latents)
 	model.PopPrior(m, latents)
 	model.PopLikelihood(m, latents, records)
 	model.PushPosterior(m, records, latents)
 }
 
-func checkLanes(m *Message, nrecords, nlatents int) {
-	if nrecords != m.Lanes() || nlatents != m.Lanes() {
-		panic(fmt.Sprintf("ans: %d records and %d latents for a message of %d lanes", nrecords, nlatents, m.Lanes()))
+func checkLanes(m *Message, records [][]byte, latents [][]int32) {
+	if len(records) > m.Lanes() || len(latents) != len(records) {
+		panic(fmt.Sprintf("ans: %d records and %d latents for a message of %d lanes", len(records), len(latents), m.Lanes()))
+	}
+	for i := range records {
+		if (records[i] == nil) != (latents[i] == nil) {
+			panic(fmt.Sprintf("ans: lane %d has a record but no latent, or a latent but no record", i))
+		}
 	}
 }

@@ -122,37 +122,49 @@ func (m *mixture) negELBO(s []byte) float64 {
 
 func (m *mixture) PopPosterior(msg *Message, records [][]byte, latents [][]int32) {
 	for lane := range records {
-		latents[lane][0] = int32(m.posterior(records[lane]).Pop(msg, lane))
+		if records[lane] != nil {
+			latents[lane][0] = int32(m.posterior(records[lane]).Pop(msg, lane))
+		}
 	}
 }
 
 func (m *mixture) PushPosterior(msg *Message, records [][]byte, latents [][]int32) {
 	for lane := len(records) - 1; lane >= 0; lane-- {
-		m.posterior(records[lane]).Push(msg, lane, int(latents[lane][0]))
+		if records[lane] != nil {
+			m.posterior(records[lane]).Push(msg, lane, int(latents[lane][0]))
+		}
 	}
 }
 
 func (m *mixture) PushLikelihood(msg *Message, latents [][]int32, records [][]byte) {
 	for lane := range records {
-		PushBernoulli(msg, lane, records[lane], m.probs[latents[lane][0]], bitPrec)
+		if records[lane] != nil {
+			PushBernoulli(msg, lane, records[lane], m.probs[latents[lane][0]], bitPrec)
+		}
 	}
 }
 
 func (m *mixture) PopLikelihood(msg *Message, latents [][]int32, records [][]byte) {
 	for lane := len(records) - 1; lane >= 0; lane-- {
-		PopBernoulli(msg, lane, m.probs[latents[lane][0]], bitPrec, records[lane])
+		if records[lane] != nil {
+			PopBernoulli(msg, lane, m.probs[latents[lane][0]], bitPrec, records[lane])
+		}
 	}
 }
 
 func (m *mixture) PushPrior(msg *Message, latents [][]int32) {
 	for lane := range latents {
-		m.prior.Push(msg, lane, int(latents[lane][0]))
+		if latents[lane] != nil {
+			m.prior.Push(msg, lane, int(latents[lane][0]))
+		}
 	}
 }
 
 func (m *mixture) PopPrior(msg *Message, latents [][]int32) {
 	for lane := len(latents) - 1; lane >= 0; lane-- {
-		latents[lane][0] = int32(m.prior.Pop(msg, lane))
+		if latents[lane] != nil {
+			latents[lane][0] = int32(m.prior.Pop(msg, lane))
+		}
 	}
 }
 
@@ -214,5 +226,56 @@ func TestBitsBack(t *testing.T) {
 		if !dec.Equal(NewMessage(lanes)) {
 			t.Fatalf("lanes=%d: decoding did not end at the empty message", lanes)
 		}
+	}
+}
+
+// TestBitsBackPartialLanes codes batches where some lanes sit out (nil) or
+// the batch is shorter than the lane count, and decodes them back.
+func TestBitsBackPartialLanes(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 19))
+	model := newMixture(r, 8, 32)
+	const lanes = 5
+	msg := NewMessage(lanes)
+	type batch struct{ records [][]byte }
+	var batches []batch
+	for range 200 {
+		n := 1 + r.IntN(lanes)
+		recs := make([][]byte, n)
+		for i := range recs {
+			if r.IntN(4) > 0 {
+				recs[i] = model.sample(r)
+			}
+		}
+		batches = append(batches, batch{recs})
+	}
+	latentsFor := func(recs [][]byte) [][]int32 {
+		l := make([][]int32, len(recs))
+		for i := range recs {
+			if recs[i] != nil {
+				l[i] = make([]int32, 1)
+			}
+		}
+		return l
+	}
+	for _, b := range batches {
+		Encode(msg, model, b.records, latentsFor(b.records))
+	}
+	for i := len(batches) - 1; i >= 0; i-- {
+		want := batches[i].records
+		out := make([][]byte, len(want))
+		for j := range out {
+			if want[j] != nil {
+				out[j] = make([]byte, model.dim)
+			}
+		}
+		Decode(msg, model, latentsFor(want), out)
+		for j := range out {
+			if !slices.Equal(out[j], want[j]) {
+				t.Fatalf("batch %d lane %d decoded wrong", i, j)
+			}
+		}
+	}
+	if !msg.Equal(NewMessage(lanes)) {
+		t.Fatal("message not restored")
 	}
 }
