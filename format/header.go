@@ -28,7 +28,7 @@ const (
 	MaxNameLen      = 64      // bytes of model name
 	MaxRecordSize   = 1 << 24 // bytes per record
 	MaxChunkRecords = 1 << 24 // records per chunk
-	MaxLanes        = 1 << 16 // independent ANS chains per chunk
+	MaxLanes        = 1024    // independent ANS chains per chunk, as in SPEC.md section 1
 	// MaxChunkBytes bounds RecordSize*ChunkRecords, the largest decoded
 	// content of any data frame, so that it fits an int on every platform.
 	MaxChunkBytes = 1<<31 - 1

@@ -39,8 +39,9 @@ type Reader struct {
 	hdr    *Header
 	totals Totals
 	frame  Frame
-	buf    []byte // payload buffer, reused across frames
-	skip   []byte // scratch for discarding skipped payloads
+	buf    []byte               // payload buffer, reused across frames
+	skip   []byte               // scratch for discarding skipped payloads
+	hb     [maxFrameHeader]byte // frame header bytes; a field, as a local would escape to io.ReadFull
 	err    error
 }
 
@@ -189,7 +190,7 @@ func (z *Reader) Next() (*Frame, error) {
 func (z *Reader) next() (*Frame, error) {
 	for {
 		start := z.off
-		var hb [maxFrameHeader]byte
+		hb := z.hb[:]
 		t, err := z.readByte()
 		if err != nil {
 			return nil, z.eof(err, "a frame header (is the end frame missing?)", start)
