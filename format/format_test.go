@@ -666,12 +666,12 @@ func TestModelUnavailableError(t *testing.T) {
 		t.Errorf("message %q", s)
 	}
 	var me *ModelUnavailableError
-	if !errors.As(fmt_wrap(err), &me) || me.Name != "mnist" {
+	if !errors.As(wrapInCorrupt(err), &me) || me.Name != "mnist" {
 		t.Error("errors.As")
 	}
 }
 
-func fmt_wrap(err error) error { return &CorruptInputError{Err: err} }
+func wrapInCorrupt(err error) error { return &CorruptInputError{Err: err} }
 
 func TestOverhead(t *testing.T) {
 	h := &Header{ModelName: "mnist-bin", RecordSize: 784, ChunkRecords: 1000, Lanes: 16}
