@@ -1,0 +1,156 @@
+package vae
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Likelihood is the family of p(s|y), one distribution per byte of the
+// record, independent given the latent.
+type Likelihood uint8
+
+const (
+	// Bernoulli models bytes 0 and 1 (binarized records) by one logit per
+	// byte.
+	Bernoulli Likelihood = 1
+	// Logistic models bytes 0..255 by a mixture of discretised logistics:
+	// per byte and component a mean, a log-scale and (with more than one
+	// component) a mixture logit. Byte v is the interval [v-0.5, v+0.5],
+	// with 0 extended to -inf and 255 to +inf (PixelCNN++).
+	Logistic Likelihood = 2
+)
+
+func (l Likelihood) String() string {
+	switch l {
+	case Bernoulli:
+		return "bernoulli"
+	case Logistic:
+		return "logistic"
+	}
+	return fmt.Sprintf("Likelihood(%d)", uint8(l))
+}
+
+// Arch is the shape of a VAE: encoder record -> EncHidden... -> (mean,
+// log-sigma) of Latent Gaussians; decoder Latent -> DecHidden... -> the
+// likelihood's parameters for each of the RecordSize bytes. Hidden layers
+// are dense with ReLU.
+type Arch struct {
+	RecordSize int
+	Likelihood Likelihood
+	Components int // logistic mixture components; 1 for Bernoulli
+	EncHidden  []int
+	Latent     int
+	DecHidden  []int
+}
+
+// Limits of an architecture.
+const (
+	MaxRecordSize = 1 << 16
+	MaxWidth      = 1 << 14
+	MaxLayers     = 8
+	MaxLatent     = 1024
+	MaxComponents = 8
+)
+
+// Params returns the number of likelihood parameters per byte.
+func (a *Arch) Params() int {
+	if a.Likelihood == Bernoulli {
+		return 1
+	}
+	if a.Components == 1 {
+		return 2
+	}
+	return 3 * a.Components
+}
+
+// Levels returns the number of byte values the likelihood codes: 2 or 256.
+func (a *Arch) Levels() int {
+	if a.Likelihood == Bernoulli {
+		return 2
+	}
+	return 256
+}
+
+// Validate checks that a is a architecture this package can build.
+func (a *Arch) Validate() error {
+	if a.RecordSize < 1 || a.RecordSize > MaxRecordSize {
+		return fmt.Errorf("vae: record size %d outside [1, %d]", a.RecordSize, MaxRecordSize)
+	}
+	switch a.Likelihood {
+	case Bernoulli:
+		if a.Components != 1 {
+			return fmt.Errorf("vae: Bernoulli likelihood with %d components", a.Components)
+		}
+	case Logistic:
+		if a.Components < 1 || a.Components > MaxComponents {
+			return fmt.Errorf("vae: %d logistic components outside [1, %d]", a.Components, MaxComponents)
+		}
+	default:
+		return fmt.Errorf("vae: unknown likelihood %d", a.Likelihood)
+	}
+	if a.Latent < 1 || a.Latent > MaxLatent {
+		return fmt.Errorf("vae: %d latents outside [1, %d]", a.Latent, MaxLatent)
+	}
+	for _, h := range [][]int{a.EncHidden, a.DecHidden} {
+		if len(h) > MaxLayers {
+			return fmt.Errorf("vae: %d hidden layers, at most %d", len(h), MaxLayers)
+		}
+		for _, w := range h {
+			if w < 1 || w > MaxWidth {
+				return fmt.Errorf("vae: hidden width %d outside [1, %d]", w, MaxWidth)
+			}
+		}
+	}
+	if a.RecordSize*a.Params() > MaxRecordSize*3*MaxComponents {
+		return fmt.Errorf("vae: too many outputs")
+	}
+	return nil
+}
+
+// String gives the architecture as 784-500-50-500-784/bernoulli.
+func (a Arch) String() string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(a.RecordSize))
+	for _, h := range a.EncHidden {
+		b.WriteString("-" + strconv.Itoa(h))
+	}
+	b.WriteString("-" + strconv.Itoa(a.Latent))
+	for _, h := range a.DecHidden {
+		b.WriteString("-" + strconv.Itoa(h))
+	}
+	b.WriteString("-" + strconv.Itoa(a.RecordSize) + "/" + a.Likelihood.String())
+	if a.Likelihood == Logistic {
+		b.WriteString("x" + strconv.Itoa(a.Components))
+	}
+	return b.String()
+}
+
+// encSizes returns the widths of the encoder layers, input first.
+func (a *Arch) encSizes() []int {
+	s := append([]int{a.RecordSize}, a.EncHidden...)
+	return append(s, 2*a.Latent)
+}
+
+// decSizes returns the widths of the decoder layers, input first.
+func (a *Arch) decSizes() []int {
+	s := append([]int{a.Latent}, a.DecHidden...)
+	return append(s, a.RecordSize*a.Params())
+}
+
+// MACs returns the multiply-adds of the encoder and of the decoder for one
+// record.
+func (a *Arch) MACs() (enc, dec int) {
+	for _, p := range [][]int{a.encSizes(), a.decSizes()} {
+		n := 0
+		for i := 1; i < len(p); i++ {
+			n += p[i-1] * p[i]
+		}
+		if enc == 0 {
+			enc = n
+		} else {
+			dec = n
+		}
+	}
+	return enc, dec
+}
