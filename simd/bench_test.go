@@ -1,0 +1,105 @@
+package simd
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// benchShapes are the model layers as inputs x outputs (K x N).
+var benchShapes = [][2]int{
+	{784, 100}, {100, 80}, {40, 100}, {100, 784},
+	{784, 200}, {200, 784}, {200, 100}, {50, 200}, {784, 500},
+}
+
+var benchBatches = []int{1, 8, 32, 256}
+
+// reportGMACs reports multiply-accumulates per second.
+func reportGMACs(b *testing.B, macs int) {
+	b.ReportMetric(float64(macs)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+}
+
+// BenchmarkMatMul runs every level, then gonum's float32 Sgemm on the same
+// shape, so the ratios are in one run: go test -run x -bench MatMul -cpu 1.
+func BenchmarkMatMul(b *testing.B) {
+	for _, s := range benchShapes {
+		k, n := s[0], s[1]
+		rng := rand.New(rand.NewPCG(1, 1))
+		wv := make([]int8, n*k)
+		fillW(rng, wv, fillRandom)
+		w := Pack(wv, n, k)
+		bias := make([]int32, n)
+		for _, batch := range benchBatches {
+			in := make([]uint8, batch*k)
+			fillIn(rng, in, fillRandom)
+			out := make([]int32, batch*n)
+			macs := batch * n * k
+			for _, l := range Levels() {
+				b.Run(fmt.Sprintf("%dx%d/b%d/%v", k, n, batch, l), func(b *testing.B) {
+					b.SetBytes(int64(len(in)))
+					b.ReportAllocs()
+					for b.Loop() {
+						matMul(l, out, in, batch, w, bias)
+					}
+					reportGMACs(b, macs)
+				})
+			}
+			b.Run(fmt.Sprintf("%dx%d/b%d/gonum-f32", k, n, batch), func(b *testing.B) {
+				a := make([]float32, batch*k)
+				for i, v := range in {
+					a[i] = float32(v)
+				}
+				wf := make([]float32, n*k)
+				for i, v := range wv {
+					wf[i] = float32(v)
+				}
+				c := make([]float32, batch*n)
+				var impl gonum.Implementation
+				b.SetBytes(int64(len(in)))
+				for b.Loop() {
+					// C (batch x N) = A (batch x K) * W^T, W row-major N x K.
+					impl.Sgemm(blas.NoTrans, blas.Trans, batch, n, k, 1, a, k, wf, k, 0, c, n)
+				}
+				reportGMACs(b, macs)
+			})
+		}
+	}
+}
+
+// BenchmarkDense is MatMul plus requantisation to uint8, at each level.
+func BenchmarkDense(b *testing.B) {
+	for _, s := range benchShapes[:4] {
+		k, n := s[0], s[1]
+		rng := rand.New(rand.NewPCG(2, 2))
+		wv := make([]int8, n*k)
+		fillW(rng, wv, fillRandom)
+		w := Pack(wv, n, k)
+		bias := make([]int32, n)
+		mult, shift := make([]int32, n), make([]uint8, n)
+		for i := range mult {
+			mult[i], shift[i] = 1<<30+int32(i), 40
+		}
+		q, err := NewRequant(mult, shift, 0, 255)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range benchBatches {
+			in := make([]uint8, batch*k)
+			fillIn(rng, in, fillRandom)
+			out := make([]uint8, batch*n)
+			for _, l := range Levels() {
+				b.Run(fmt.Sprintf("%dx%d/b%d/%v", k, n, batch, l), func(b *testing.B) {
+					defer ForceLevel(l)()
+					b.ReportAllocs()
+					for b.Loop() {
+						Dense(out, in, batch, w, bias, q)
+					}
+					reportGMACs(b, batch*n*k)
+				})
+			}
+		}
+	}
+}
