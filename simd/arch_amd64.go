@@ -61,7 +61,3 @@ func matMulArch(l Level, out []int32, in []uint8, batch int, w *PackedMatrix, bi
 	}
 	return true
 }
-
-func requantizeArch(Level, []uint8, []int32, int, *Requant) bool { return false }
-
-func requantizeInt32Arch(Level, []int32, []int32, int, *Requant) bool { return false }
