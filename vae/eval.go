@@ -1,0 +1,129 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+)
+
+// Cost is the negative ELBO of a dataset under the integer model, from
+// its exact coding probabilities: the bits an ideal coder would spend.
+type Cost struct {
+	Records int
+	Bytes   int     // Records * RecordSize
+	Lik     float64 // sum of -log2 p(s|y) over records (bits)
+	Latent  float64 // sum of -log2 p(y) + log2 q(y|s) (bits): the net cost of the latents
+}
+
+// BitsPerByte returns the negative ELBO in bits per byte (bits/dim).
+func (c Cost) BitsPerByte() float64 { return (c.Lik + c.Latent) / float64(c.Bytes) }
+
+func (c Cost) String() string {
+	return fmt.Sprintf("%.4f bits/dim (likelihood %.4f, latent %.4f) over %d records",
+		c.BitsPerByte(), c.Lik/float64(c.Bytes), c.Latent/float64(c.Bytes), c.Records)
+}
+
+// evalBatch is the batch size of NegELBO.
+const evalBatch = 64
+
+// NegELBO computes the integer model's negative ELBO on every record of d,
+// including the discretisation of the latents: for each record it draws
+// the latent buckets from q(y|s) with the coder's own frequencies (the
+// draws come from SplitMix64 seeded with seed, standing in for the bits of
+// a message) and adds -log2 p(s|y) - log2 p(y) + log2 q(y|s) from the
+// frequencies handed to the coder.
+func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
+	if d.RecordSize != m.Arch.RecordSize {
+		return Cost{}, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, m.Arch.RecordSize)
+	}
+	for i := range d.Len() {
+		if !m.Codable(d.Record(i)) {
+			return Cost{}, fmt.Errorf("vae: record %d cannot be coded by a %v model", i, m.Arch.Likelihood)
+		}
+	}
+	c := Cost{Records: d.Len(), Bytes: len(d.Data)}
+	pp := float64(m.PosteriorPrec)
+	lp := float64(m.LikPrec)
+	if m.Arch.Likelihood == Bernoulli {
+		lp = BernoulliPrec
+	}
+	k := float64(m.BucketBits)
+	m.trace(d, seed, func(kind traceKind, freq uint32) {
+		switch kind {
+		case tracePosterior:
+			c.Latent += k + math.Log2(float64(freq)) - pp
+		case traceLikelihood:
+			c.Lik += lp - math.Log2(float64(freq))
+		}
+	})
+	return c, nil
+}
+
+type traceKind int
+
+const (
+	traceMean traceKind = iota
+	traceSigma
+	tracePosterior  // frequency of the drawn bucket
+	traceBucket     // the drawn bucket
+	traceLikelihood // frequency of a byte
+)
+
+// trace computes, for every record of d, everything that decides the
+// coder's probabilities, and hands each value to f in a fixed order:
+// posterior means and sigmas, the drawn buckets and their frequencies,
+// and the frequency of every byte of the record.
+func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
+	w := newWorker(m, evalBatch)
+	g := m.buckets
+	rng := SplitMix64{State: seed}
+	dl, R := m.Arch.Latent, m.Arch.RecordSize
+	lat := make([]int32, evalBatch*dl)
+	for lo := 0; lo < d.Len(); lo += evalBatch {
+		n := min(evalBatch, d.Len()-lo)
+		for r := range n {
+			w.setRecord(r, d.Record(lo+r))
+		}
+		w.encode(n)
+		for r := range n {
+			for j := range dl {
+				mu, sg := w.mu[r*dl+j], w.sigma[r*dl+j]
+				f(traceMean, uint32(mu))
+				f(traceSigma, uint32(sg))
+				u := uint32(rng.Next() >> (64 - m.PosteriorPrec))
+				// The bucket whose interval holds u, by binary search.
+				a, b := 0, g.Buckets()
+				for b-a > 1 {
+					mid := (a + b) >> 1
+					if s, _ := g.Interval(int32(mid), mu, sg); s <= u {
+						a = mid
+					} else {
+						b = mid
+					}
+				}
+				_, freq := g.Interval(int32(a), mu, sg)
+				lat[r*dl+j] = int32(a)
+				f(traceBucket, uint32(a))
+				f(tracePosterior, freq)
+			}
+		}
+		for r := range n {
+			w.setLatent(r, lat[r*dl:(r+1)*dl])
+		}
+		w.decode(n)
+		for r := range n {
+			rec := d.Record(lo + r)
+			for i, v := range rec {
+				if m.Arch.Likelihood == Bernoulli {
+					p := uint32(w.probs[r*R+i])
+					if v == 0 {
+						p = 1<<BernoulliPrec - p
+					}
+					f(traceLikelihood, p)
+				} else {
+					_, freq := w.mix.interval(m.SigmoidTable, r*R+i, v, m.LikPrec)
+					f(traceLikelihood, freq)
+				}
+			}
+		}
+	}
+}

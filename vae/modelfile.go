@@ -1,0 +1,96 @@
+package vae
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+)
+
+// Model file layout (SPEC.md section 3). All integers little-endian.
+const (
+	// ModelMagic opens every model file.
+	ModelMagic = "BBANSVAE"
+	// ModelVersion is the version this package writes and reads.
+	ModelVersion = 1
+	// MaxModelFileSize bounds what ReadModel accepts (64 MiB).
+	MaxModelFileSize = 64 << 20
+	// MaxDescription bounds the description string.
+	MaxDescription = 1 << 16
+)
+
+// ErrModelFile reports a model file that is damaged, foreign or of an
+// unsupported version; the error that wraps it says what is wrong.
+var ErrModelFile = errors.New("vae: invalid model file")
+
+// finish validates m, encodes it into its canonical file and prepares it
+// for inference.
+func (m *Model) finish() error {
+	body := m.appendBody(nil)
+	sum := sha256.Sum256(body)
+	file := append(body, sum[:]...)
+	// Round-trip through the reader, so that a model built in memory obeys
+	// exactly what a loaded one does.
+	got, err := ParseModel(file)
+	if err != nil {
+		return err
+	}
+	*m = *got
+	return nil
+}
+
+// appendBody appends the file's bytes without the trailing hash.
+func (m *Model) appendBody(b []byte) []byte {
+	a := &m.Arch
+	b = append(b, ModelMagic...)
+	b = binary.LittleEndian.AppendUint16(b, ModelVersion)
+	b = append(b, byte(a.Likelihood), byte(a.Components))
+	b = binary.LittleEndian.AppendUint32(b, uint32(a.RecordSize))
+	b = binary.LittleEndian.AppendUint32(b, uint32(a.Latent))
+	b = append(b, byte(m.BucketBits), byte(m.PosteriorPrec), byte(m.LikPrec), LatentFracBits)
+	for _, h := range [][]int{a.EncHidden, a.DecHidden} {
+		b = append(b, byte(len(h)))
+		for _, w := range h {
+			b = binary.LittleEndian.AppendUint32(b, uint32(w))
+		}
+	}
+	for _, l := range append(append([]Layer(nil), m.Enc...), m.Dec...) {
+		for _, w := range l.W {
+			b = append(b, byte(w))
+		}
+		b = appendI32s(b, l.Bias)
+		b = appendI32s(b, l.Mult)
+		b = append(b, l.Shift...)
+		b = binary.LittleEndian.AppendUint32(b, uint32(l.Lo))
+		b = binary.LittleEndian.AppendUint32(b, uint32(l.Hi))
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.SigmaTable)))
+	b = appendI32s(b, m.SigmaTable)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.ProbTable)))
+	for _, v := range m.ProbTable {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.InvScaleTable)))
+	b = appendI32s(b, m.InvScaleTable)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.SigmoidTable)))
+	for _, v := range m.SigmoidTable {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.ExpTable)))
+	b = appendI32s(b, m.ExpTable)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
+	return append(b, m.Description...)
+}
+
+func appendI32s(b []byte, v []int32) []byte {
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, uint32(x))
+	}
+	return b
+}
+
+// WriteTo writes the model file.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(m.file)
+	return int64(n), err
+}
