@@ -52,16 +52,25 @@ var (
 
 func init() {
 	best = detect()
-	l := best
-	if s := os.Getenv(EnvVar); s != "" && !strings.EqualFold(s, "auto") {
-		want, err := ParseLevel(s)
-		if err != nil {
-			// A typo must not silently run another level in CI.
-			panic(fmt.Sprintf("%v in %s", err, EnvVar))
-		}
-		l = min(want, best)
+	l, err := chooseLevel(os.Getenv(EnvVar), best)
+	if err != nil {
+		// A typo must not silently run another level in CI.
+		panic(fmt.Sprintf("%v in %s", err, EnvVar))
 	}
 	current.Store(int32(l))
+}
+
+// chooseLevel reads a BBANS_SIMD value: empty or "auto" is best, a level
+// above best is lowered to best.
+func chooseLevel(env string, best Level) (Level, error) {
+	if env == "" || strings.EqualFold(env, "auto") {
+		return best, nil
+	}
+	want, err := ParseLevel(env)
+	if err != nil {
+		return best, err
+	}
+	return min(want, best), nil
 }
 
 // Best returns the fastest level this build and CPU support.
