@@ -22,6 +22,7 @@ type Requant struct {
 	mult   []int64 // widened once, so the kernels multiply int64 by int64
 	shift  []uint64
 	round  []int64
+	sbias  []int64 // 1<<63 >> shift (logical), for shifts without VPSRAQ
 	lo, hi int32
 }
 
@@ -37,13 +38,15 @@ func NewRequant(mult []int32, shift []uint8, lo, hi int32) (*Requant, error) {
 		return nil, fmt.Errorf("simd: requant clamp range %d..%d is empty", lo, hi)
 	}
 	q := &Requant{n: len(mult), lo: lo, hi: hi,
-		mult: make([]int64, len(mult)), shift: make([]uint64, len(mult)), round: make([]int64, len(mult))}
+		mult: make([]int64, len(mult)), shift: make([]uint64, len(mult)), round: make([]int64, len(mult)),
+		sbias: make([]int64, len(mult))}
 	for i, m := range mult {
 		s := shift[i]
 		if s > MaxShift {
 			return nil, fmt.Errorf("simd: requant shift %d > %d", s, MaxShift)
 		}
 		q.mult[i], q.shift[i] = int64(m), uint64(s)
+		q.sbias[i] = int64(uint64(1<<63) >> s)
 		if s > 0 {
 			q.round[i] = 1 << (s - 1)
 		}
