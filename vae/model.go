@@ -2,6 +2,7 @@ package vae
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/simd"
@@ -109,7 +110,7 @@ func (m *Model) Buckets() *ans.GaussianBuckets { return m.buckets }
 // prepare builds the derived state: packed weights, requantisers, the
 // bucket codec and the decoder's input table. The fields must be valid.
 func (m *Model) prepare() error {
-	m.buckets = ans.NewGaussianBuckets(m.BucketBits, m.PosteriorPrec)
+	m.buckets = gaussianBuckets(m.BucketBits, m.PosteriorPrec)
 	cs := m.buckets.Centres()
 	m.latIn = make([]uint8, len(cs))
 	for j, c := range cs {
@@ -135,4 +136,17 @@ func latentInput(c int32) uint8 {
 	v := (int64(c) + 1<<(sh-1)) >> sh
 	v = min(max(v, -128), 127)
 	return uint8(v + 128)
+}
+
+var bucketCodecs sync.Map // [2]uint{k, prec} -> *ans.GaussianBuckets
+
+// gaussianBuckets returns the shared latent codec for (k, prec); building
+// one costs a few milliseconds.
+func gaussianBuckets(k, prec uint) *ans.GaussianBuckets {
+	key := [2]uint{k, prec}
+	if g, ok := bucketCodecs.Load(key); ok {
+		return g.(*ans.GaussianBuckets)
+	}
+	g, _ := bucketCodecs.LoadOrStore(key, ans.NewGaussianBuckets(k, prec))
+	return g.(*ans.GaussianBuckets)
 }

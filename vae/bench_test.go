@@ -1,0 +1,53 @@
+package vae
+
+import (
+	"testing"
+
+	"github.com/bbans/bbans/simd"
+)
+
+// BenchmarkNets measures records/s of the encoder net (record -> posterior
+// mean and sigma) and the decoder net (latent buckets -> the coder's
+// per-byte parameters) of each built-in model, batched over 64 lanes, on
+// the best SIMD level and on the pure-Go reference. Run with GOMAXPROCS=1
+// for one core.
+func BenchmarkNets(b *testing.B) {
+	const batch = 64
+	for _, name := range BuiltinNames() {
+		m, err := Builtin(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := testImages(b, m, batch)
+		w := newWorker(m, batch)
+		lat := make([]int32, batch*m.Arch.Latent)
+		for i := range lat {
+			lat[i] = int32((i * 2654435761) % m.buckets.Buckets())
+		}
+		for _, l := range []simd.Level{simd.Generic, simd.Best()} {
+			run := func(net string, f func()) {
+				b.Run(name+"/"+net+"/"+l.String(), func(b *testing.B) {
+					defer simd.ForceLevel(l)()
+					b.ReportAllocs()
+					b.SetBytes(int64(batch * m.Arch.RecordSize))
+					for b.Loop() {
+						f()
+					}
+					b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
+				})
+			}
+			run("encoder", func() {
+				for r := range batch {
+					w.setRecord(r, d.Record(r))
+				}
+				w.encode(batch)
+			})
+			run("decoder", func() {
+				for r := range batch {
+					w.setLatent(r, lat[r*m.Arch.Latent:(r+1)*m.Arch.Latent])
+				}
+				w.decode(batch)
+			})
+		}
+	}
+}

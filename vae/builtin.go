@@ -1,0 +1,77 @@
+package vae
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+)
+
+// The built-in models, embedded so that nothing is downloaded. README.md
+// gives the commands that reproduce them.
+var (
+	//go:embed models/mnist-bin.bbm
+	mnistBinFile []byte
+	//go:embed models/mnist.bbm
+	mnistFile []byte
+)
+
+// BuiltinInfo describes a built-in model.
+type BuiltinInfo struct {
+	Name string
+	// Binarization the model is for: Threshold or Sampled data of a
+	// binarized model, None for 8-bit records.
+	Binarizations []Binarization
+	file          []byte
+}
+
+var builtinInfo = []BuiltinInfo{
+	// mnist-bin was trained on a mix of threshold and freshly sampled
+	// binarizations, so that it serves both.
+	{Name: "mnist-bin", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinFile},
+	{Name: "mnist", Binarizations: []Binarization{None}, file: mnistFile},
+}
+
+var builtinCache sync.Map // name -> *Model
+
+// BuiltinNames returns the names of the built-in models.
+func BuiltinNames() []string {
+	var n []string
+	for _, b := range builtinInfo {
+		n = append(n, b.Name)
+	}
+	return n
+}
+
+// Builtins describes the built-in models.
+func Builtins() []BuiltinInfo { return append([]BuiltinInfo(nil), builtinInfo...) }
+
+// Builtin returns the built-in model of the given name ("mnist-bin" or
+// "mnist"), parsed once and shared.
+func Builtin(name string) (*Model, error) {
+	if m, ok := builtinCache.Load(name); ok {
+		return m.(*Model), nil
+	}
+	for _, b := range builtinInfo {
+		if b.Name == name {
+			m, err := ParseModel(b.file)
+			if err != nil {
+				return nil, fmt.Errorf("built-in model %s: %w", name, err)
+			}
+			m.name = name
+			got, _ := builtinCache.LoadOrStore(name, m)
+			return got.(*Model), nil
+		}
+	}
+	return nil, fmt.Errorf("vae: no built-in model %q", name)
+}
+
+// BuiltinByHash returns the built-in model whose hash is h, if any.
+func BuiltinByHash(h [32]byte) (*Model, bool) {
+	for _, b := range builtinInfo {
+		m, err := Builtin(b.Name)
+		if err == nil && m.Hash() == h {
+			return m, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,121 @@
+package vae
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"github.com/bbans/bbans/ans"
+)
+
+// TestCoderRoundTrip codes test images with bits-back through ans.Encode
+// on several lanes (one of them idle) and decodes them back, and checks
+// that the message grows by about the negative ELBO.
+func TestCoderRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		lik Likelihood
+		K   int
+	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}} {
+		_, m := tinyModel(t, c.lik, c.K)
+		t.Run(m.Arch.String(), func(t *testing.T) {
+			const lanes, steps = 4, 6
+			d := testImages(t, m, lanes*steps)
+			coder := m.NewCoder(lanes)
+			msg := ans.NewMessage(lanes)
+			lat := make([][]int32, lanes)
+			for i := range lat {
+				lat[i] = make([]int32, m.LatentSize())
+			}
+			var coded [][][]byte
+			for s := range steps {
+				recs := make([][]byte, lanes)
+				for l := range lanes {
+					if l != 2 || s%2 == 0 { // lane 2 idles every other step
+						recs[l] = d.Record(s*lanes + l)
+					}
+				}
+				lt := make([][]int32, lanes)
+				for l := range lanes {
+					if recs[l] != nil {
+						lt[l] = lat[l]
+					}
+				}
+				ans.Encode(msg, coder, recs, lt)
+				coded = append(coded, recs)
+			}
+			for s := steps - 1; s >= 0; s-- {
+				out := make([][]byte, lanes)
+				lt := make([][]int32, lanes)
+				for l := range lanes {
+					if coded[s][l] != nil {
+						out[l] = make([]byte, m.RecordSize())
+						lt[l] = lat[l]
+					}
+				}
+				ans.Decode(msg, coder, lt, out)
+				for l := range lanes {
+					if !bytes.Equal(out[l], coded[s][l]) {
+						t.Fatalf("step %d lane %d decoded differently", s, l)
+					}
+				}
+			}
+			if !msg.Equal(ans.NewMessage(lanes)) {
+				t.Errorf("message not back to its initial state")
+			}
+		})
+	}
+}
+
+// TestCoderCostIsExact checks that coding a record grows a message (full
+// of random bits, so that bits back are real) by exactly the cost of the
+// latent that was used: -log2 p(s|y) - log2 p(y) + log2 q(y|s) from the
+// integer model's frequencies, to within the coder's rounding.
+func TestCoderCostIsExact(t *testing.T) {
+	for _, c := range []struct {
+		lik Likelihood
+		K   int
+	}{{Bernoulli, 1}, {Logistic, 2}} {
+		_, m := tinyModel(t, c.lik, c.K)
+		t.Run(m.Arch.String(), func(t *testing.T) {
+			d := testImages(t, m, 10)
+			coder := m.NewCoder(1)
+			msg := ans.NewMessage(1)
+			g := SplitMix64{State: 9}
+			for range 1000 {
+				msg.Push(0, uint32(g.Next()>>48), 1, 16)
+			}
+			lat := [][]int32{make([]int32, m.LatentSize())}
+			w := newWorker(m, 1)
+			for i := range d.Len() {
+				rec := d.Record(i)
+				b0 := msg.Bits()
+				ans.Encode(msg, coder, [][]byte{rec}, lat)
+				coded := msg.Bits() - b0
+				w.setRecord(0, rec)
+				w.encode(1)
+				want := float64(m.BucketBits) * float64(m.LatentSize())
+				for j, b := range lat[0] {
+					_, f := m.buckets.Interval(b, w.mu[j], w.sigma[j])
+					want += math.Log2(float64(f)) - float64(m.PosteriorPrec)
+				}
+				w.setLatent(0, lat[0])
+				w.decode(1)
+				for k, v := range rec {
+					if m.Arch.Likelihood == Bernoulli {
+						p := float64(w.probs[k])
+						if v == 0 {
+							p = 1<<BernoulliPrec - p
+						}
+						want += BernoulliPrec - math.Log2(p)
+					} else {
+						_, f := w.mix.interval(m.SigmoidTable, k, v, m.LikPrec)
+						want += float64(m.LikPrec) - math.Log2(float64(f))
+					}
+				}
+				if math.Abs(coded-want) > 1 {
+					t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, coded, want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,72 @@
+package vae
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"testing"
+
+	"github.com/bbans/bbans/simd"
+)
+
+// traceDigest hashes everything that decides the coder's probabilities for
+// the records of d: posterior means and sigmas, drawn buckets and their
+// frequencies, and the frequency of every byte.
+func traceDigest(m *Model, d *Dataset) string {
+	h := sha256.New()
+	var b [5]byte
+	m.trace(d, 1, func(k traceKind, v uint32) {
+		b[0] = byte(k)
+		binary.LittleEndian.PutUint32(b[1:], v)
+		h.Write(b[:])
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestSameIntegersOnEveryLevel computes the coding probabilities of a few
+// hundred test images on every SIMD level this machine and build support
+// (only the reference with -tags noasm or off amd64) and compares them
+// with ==, through a digest. For the built-in models the digest is also
+// pinned, so that every platform (arm64 under qemu in CI, noasm) must
+// reproduce the same numbers.
+func TestSameIntegersOnEveryLevel(t *testing.T) {
+	type named struct {
+		name string
+		m    *Model
+	}
+	var models []named
+	for _, c := range []struct {
+		lik Likelihood
+		K   int
+	}{{Bernoulli, 1}, {Logistic, 2}} {
+		_, m := tinyModel(t, c.lik, c.K)
+		models = append(models, named{"tiny-" + m.Arch.String(), m})
+	}
+	for _, name := range BuiltinNames() {
+		m, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, named{name, m})
+	}
+	for _, nm := range models {
+		t.Run(nm.name, func(t *testing.T) {
+			d := testImages(t, nm.m, 300)
+			var first string
+			for _, l := range simd.Levels() {
+				restore := simd.ForceLevel(l)
+				got := traceDigest(nm.m, d)
+				restore()
+				if first == "" {
+					first = got
+				} else if got != first {
+					t.Errorf("level %v: digest %s, %v gave %s", l, got, simd.Levels()[0], first)
+				}
+			}
+			if want, ok := builtinTraceDigests[nm.name]; ok && first != want {
+				t.Errorf("digest %s, pinned %s", first, want)
+			}
+			t.Logf("digest %s on %v", first, simd.Levels())
+		})
+	}
+}

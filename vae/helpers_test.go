@@ -1,0 +1,68 @@
+package vae
+
+import (
+	"sync"
+	"testing"
+)
+
+// mnistOrSkip loads an MNIST split, skipping the test if the GoMNIST
+// module is not available.
+func mnistOrSkip(t testing.TB, split string) *Dataset {
+	t.Helper()
+	d, err := LoadMNIST(split)
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	return d
+}
+
+var tinyModels sync.Map // string -> *tinyEntry
+
+type tinyEntry struct {
+	once sync.Once
+	f    *FloatModel
+	m    *Model
+	err  error
+}
+
+// tinyModel trains (once per test binary) a small model on 1,000 MNIST
+// training images for two epochs and quantises it.
+func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
+	t.Helper()
+	train := mnistOrSkip(t, "train")
+	key := lik.String() + string(rune('0'+K))
+	e, _ := tinyModels.LoadOrStore(key, &tinyEntry{})
+	te := e.(*tinyEntry)
+	te.once.Do(func() {
+		a := Arch{RecordSize: 784, Likelihood: lik, Components: K, EncHidden: []int{32}, Latent: 8, DecHidden: []int{32}}
+		d := train.Slice(0, 1000)
+		b := None
+		if lik == Bernoulli {
+			b = Threshold
+		}
+		te.f, te.err = Train(TrainConfig{Arch: a, Epochs: 2, BatchSize: 50, Seed: 7, Binarization: b}, d, nil)
+		if te.err != nil {
+			return
+		}
+		cal := d
+		if lik == Bernoulli {
+			cal, _ = Binarize(d, Threshold)
+		}
+		te.m, te.err = Quantize(te.f, QuantizeConfig{Calibration: cal, Description: "tiny test model"})
+	})
+	if te.err != nil {
+		t.Fatal(te.err)
+	}
+	return te.f, te.m
+}
+
+// testImages returns the first n MNIST test images, binarized by
+// threshold for a Bernoulli model.
+func testImages(t testing.TB, m *Model, n int) *Dataset {
+	t.Helper()
+	d := mnistOrSkip(t, "test").Slice(0, n)
+	if m.Arch.Likelihood == Bernoulli {
+		d, _ = Binarize(d, Threshold)
+	}
+	return d
+}
