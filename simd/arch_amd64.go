@@ -55,7 +55,7 @@ func matMulArch(l Level, out []int32, in []uint8, batch int, w *PackedMatrix, bi
 		runTiles(tileAVX512, 6, 4, out, in, batch, w, bias, unsafe.Pointer(&w.pair[0]), kp*64, w.k/2, w.k%2)
 	case AVX2:
 		kp := (w.k + 1) / 2
-		runTiles(tileAVX2, 4, 1, out, in, batch, w, bias, unsafe.Pointer(&w.pair[0]), kp*64, w.k/2, w.k%2)
+		runTiles(tileAVX2, 2, 2, out, in, batch, w, bias, unsafe.Pointer(&w.pair[0]), kp*64, w.k/2, w.k%2)
 	default:
 		return false
 	}

@@ -40,7 +40,7 @@ func tileVNNI(out *int32, ldo int, in *uint8, ldi int, w unsafe.Pointer, ldw int
 //go:noescape
 func tileAVX512(out *int32, ldo int, in *uint8, ldi int, w unsafe.Pointer, ldw int, kn int, ktail int, bias *int32, nmask int, r int, c int)
 
-// tileAVX2 is the loop above for AVX2, R = 4, C = 1, on the pair layout:
+// tileAVX2 is the loop above for AVX2, R = 2, C = 2, on the pair layout:
 // kn = K/2 full pairs, ktail = K%2.
 //
 //go:noescape
