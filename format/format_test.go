@@ -460,7 +460,8 @@ func TestDamagedFields(t *testing.T) {
 		{"gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0}, ErrHeader},
 		{"major 0", rawHeader(0, 0, body), ErrHeader},
 		{"major 2", rawHeader(2, 0, body), ErrVersion},
-		{"unknown flag", rawHeader(1, 0, append([]byte{0x02}, body[1:]...)), ErrVersion},
+		{"unknown flag", rawHeader(1, 0, append([]byte{0x04}, body[1:]...)), ErrVersion},
+		{"no-model flag with embedded model", rawHeader(1, 0, append([]byte{flagModel | flagNoModel}, body[1:]...)), ErrHeader},
 		{"short body", rawHeader(1, 0, body[:30]), ErrHeader},
 		{"body ends in fields", rawHeader(1, 0, body[:len(body)-1]), ErrHeader},
 		{"record size 0", rawHeader(1, 0, append(bytes.Clone(body[:len(body)-3]), 0, 4, 2)), ErrHeader},
@@ -680,4 +681,39 @@ func TestOverhead(t *testing.T) {
 	fb, _ := AppendFrame(nil, h, &Frame{Type: Chunk, Records: 1000, DecodedLen: int64(len(c)), CRC: Checksum(c), Payload: make([]byte, 20000)})
 	eb := AppendEnd(nil, Totals{Records: 10000, Len: 7840000})
 	t.Logf("header %d bytes (name %d), chunk frame header %d bytes, end frame %d bytes", len(hb), len(h.ModelName), len(fb)-20000, len(eb))
+}
+
+// TestNoModelHeader covers archives that name no model: their header is
+// 33+ bytes shorter, they round-trip, and a chunk frame in them is refused.
+func TestNoModelHeader(t *testing.T) {
+	h := &Header{NoModel: true, RecordSize: 784, ChunkRecords: 1000, Lanes: 1}
+	b, err := AppendHeader(nil, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 20 {
+		t.Errorf("model-free header is %d bytes, want <= 20", len(b))
+	}
+	content := []byte("hello")
+	b, err = AppendFrame(b, h, &Frame{Type: Tail, DecodedLen: 5, CRC: Checksum(content), Payload: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = AppendEnd(b, Totals{Len: 5, CRC: Checksum(content)})
+	got, err := decodeAll(b, Limits{})
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("model-free archive: %q, %v", got, err)
+	}
+	if _, err := AppendFrame(nil, h, &Frame{Type: Chunk, Records: 1, DecodedLen: 784, Payload: []byte{1}}); err == nil {
+		t.Error("chunk frame accepted in a model-free archive")
+	}
+	bad := &Header{NoModel: true, ModelName: "x", RecordSize: 1, ChunkRecords: 1, Lanes: 1}
+	if _, err := AppendHeader(nil, bad); err == nil {
+		t.Error("model-free header with a model name accepted")
+	}
+	hr := NewReader(bytes.NewReader(b), Limits{})
+	rh, err := hr.ReadHeader()
+	if err != nil || !rh.NoModel || rh.ModelName != "" {
+		t.Fatalf("read back: %+v, %v", rh, err)
+	}
 }

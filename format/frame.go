@@ -85,6 +85,9 @@ func checkFrame(h *Header, t FrameType, records, decoded, payload int64) error {
 		if t == Stored && payload != decoded {
 			return fmt.Errorf("stored frame with %d payload bytes for %d decoded bytes", payload, decoded)
 		}
+		if t == Chunk && h.NoModel {
+			return errors.New("chunk frame in an archive without a model")
+		}
 		if t == Chunk && (payload < 1 || payload > decoded) {
 			// A chunk that codes to more than its content is written as a
 			// stored frame instead, so this bound costs a writer nothing and

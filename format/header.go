@@ -37,8 +37,9 @@ const (
 // Header flag bits. Unknown bits mark features this reader lacks, so a set
 // unknown bit is ErrVersion, not something to ignore.
 const (
-	flagModel  = 1 << 0 // the model file is embedded in the header
-	knownFlags = flagModel
+	flagModel   = 1 << 0 // the model file is embedded in the header
+	flagNoModel = 1 << 1 // no model: name and hash are absent, no chunk frames
+	knownFlags  = flagModel | flagNoModel
 )
 
 // Header describes one archive: the model that coded it and how its content
@@ -63,6 +64,11 @@ type Header struct {
 	// Model is the embedded model file, or nil when the model is not
 	// embedded. A reader that uses it must check its hash against ModelHash.
 	Model []byte
+	// NoModel marks an archive that names no model: ModelName is empty,
+	// ModelHash zero, Model nil, and the archive holds no Chunk frames.
+	// It saves the 33+ bytes of model identity in archives of content that
+	// was stored verbatim (short or incompressible input).
+	NoModel bool
 }
 
 // ChunkBytes is the largest decoded size of a data frame: RecordSize times
@@ -86,6 +92,8 @@ func (h *Header) check() error {
 		return fmt.Errorf("lane count %d outside 1..%d", h.Lanes, MaxLanes)
 	case h.Model != nil && len(h.Model) == 0:
 		return errors.New("embedded model is empty")
+	case h.NoModel && (h.ModelName != "" || h.ModelHash != [32]byte{} || h.Model != nil):
+		return errors.New("an archive without a model has a model name, hash or file")
 	}
 	return nil
 }
@@ -104,9 +112,15 @@ func AppendHeader(dst []byte, h *Header) ([]byte, error) {
 	if h.Model != nil {
 		flags |= flagModel
 	}
-	body = append(body, flags, byte(len(h.ModelName)))
-	body = append(body, h.ModelName...)
-	body = append(body, h.ModelHash[:]...)
+	if h.NoModel {
+		flags |= flagNoModel
+	}
+	body = append(body, flags)
+	if !h.NoModel {
+		body = append(body, byte(len(h.ModelName)))
+		body = append(body, h.ModelName...)
+		body = append(body, h.ModelHash[:]...)
+	}
 	body = binary.AppendUvarint(body, uint64(h.RecordSize))
 	body = binary.AppendUvarint(body, uint64(h.ChunkRecords))
 	body = binary.AppendUvarint(body, uint64(h.Lanes))
@@ -148,28 +162,48 @@ func parseHeaderBody(body []byte, bodyOff int64, minor uint8, lim *Limits) (*Hea
 	if flags&^knownFlags != 0 {
 		return nil, corrupt(bodyOff, ErrVersion, "header flags %#02x use features unknown to this reader", flags)
 	}
-	h := &Header{Minor: minor}
+	h := &Header{Minor: minor, NoModel: flags&flagNoModel != 0}
+	if h.NoModel && flags&flagModel != 0 {
+		return nil, bad("header flags %#02x embed a model in an archive without one", flags)
+	}
+	if !h.NoModel {
+		if err := parseModelID(&c, h, bad); err != nil {
+			return nil, err
+		}
+	}
+	if err := parseLayout(&c, h, bodyOff, lim); err != nil {
+		return nil, err
+	}
+	return parseEmbedded(&c, h, bodyOff, flags, lim)
+}
+
+// parseModelID reads the model's name and hash.
+func parseModelID(c *cursor, h *Header, bad func(string, ...any) error) error {
 	n, ok := c.byte()
 	if !ok {
-		return nil, bad("header body ends before the model name length")
+		return bad("header body ends before the model name length")
 	}
 	if n > MaxNameLen {
-		return nil, bad("model name length %d exceeds %d", n, MaxNameLen)
+		return bad("model name length %d exceeds %d", n, MaxNameLen)
 	}
 	name, ok := c.bytes(int(n))
 	if !ok {
-		return nil, bad("header body ends inside the model name")
+		return bad("header body ends inside the model name")
 	}
 	if !utf8.Valid(name) {
-		return nil, bad("model name is not valid UTF-8")
+		return bad("model name is not valid UTF-8")
 	}
 	h.ModelName = string(name)
 	hash, ok := c.bytes(32)
 	if !ok {
-		return nil, bad("header body ends inside the model hash")
+		return bad("header body ends inside the model hash")
 	}
 	copy(h.ModelHash[:], hash)
+	return nil
+}
 
+// parseLayout reads the record size, records per chunk and lane count.
+func parseLayout(c *cursor, h *Header, bodyOff int64, lim *Limits) error {
 	fields := []struct {
 		dst  *int
 		name string
@@ -183,33 +217,38 @@ func parseHeaderBody(body []byte, bodyOff int64, minor uint8, lim *Limits) (*Hea
 		at := c.i
 		v, err := c.uvarint()
 		if err != nil {
-			return nil, bad("%s: %v", f.name, err)
+			return corrupt(bodyOff+int64(at), ErrHeader, "%s: %v", f.name, err)
 		}
 		if v < 1 || v > f.max {
-			return nil, corrupt(bodyOff+int64(at), ErrHeader, "%s %d outside 1..%d", f.name, v, f.max)
+			return corrupt(bodyOff+int64(at), ErrHeader, "%s %d outside 1..%d", f.name, v, f.max)
 		}
 		*f.dst = int(v)
 	}
 	if cb := int64(h.RecordSize) * int64(h.ChunkRecords); cb > MaxChunkBytes {
-		return nil, bad("chunk of %d bytes exceeds %d", cb, MaxChunkBytes)
+		return corrupt(bodyOff+int64(c.i), ErrHeader, "chunk of %d bytes exceeds %d", cb, MaxChunkBytes)
 	} else if cb > int64(lim.MaxDecoded) {
-		return nil, corrupt(bodyOff, ErrLimit, "chunk of %d bytes exceeds the limit of %d", cb, lim.MaxDecoded)
+		return corrupt(bodyOff, ErrLimit, "chunk of %d bytes exceeds the limit of %d", cb, lim.MaxDecoded)
 	}
+	return nil
+}
+
+// parseEmbedded reads the embedded model, if the flags say there is one.
+func parseEmbedded(c *cursor, h *Header, bodyOff int64, flags byte, lim *Limits) (*Header, error) {
 	if flags&flagModel != 0 {
 		at := c.i
 		v, err := c.uvarint()
 		if err != nil {
-			return nil, bad("embedded model length: %v", err)
+			return nil, corrupt(bodyOff+int64(at), ErrHeader, "embedded model length: %v", err)
 		}
 		if v < 1 {
-			return nil, bad("embedded model is empty")
+			return nil, corrupt(bodyOff+int64(at), ErrHeader, "embedded model is empty")
 		}
 		if v > uint64(lim.MaxModel) {
 			return nil, corrupt(bodyOff+int64(at), ErrLimit, "embedded model of %d bytes exceeds the limit of %d", v, lim.MaxModel)
 		}
 		m, ok := c.bytes(int(v))
 		if !ok {
-			return nil, bad("header body ends inside the embedded model")
+			return nil, corrupt(bodyOff+int64(c.i), ErrHeader, "header body ends inside the embedded model")
 		}
 		// The body buffer is fresh for every header, so the model may
 		// alias it; the three-index slice keeps appends off the rest.

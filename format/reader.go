@@ -141,7 +141,7 @@ func (z *Reader) readHeader() (*Header, error) {
 		return nil, corrupt(start+6, ErrHeader, "header length: %v", verr)
 	}
 	// The smallest body: flags, name length, hash and three 1-byte uvarints.
-	const minBody = 1 + 1 + 32 + 3
+	const minBody = 1 + 3 // flags and three uvarints, for an archive without a model
 	if bodyLen < minBody {
 		return nil, corrupt(start+6, ErrHeader, "header body of %d bytes is shorter than %d", bodyLen, minBody)
 	}
