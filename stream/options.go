@@ -1,0 +1,187 @@
+package stream
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/bbans/bbans/format"
+)
+
+// Defaults of the writer options.
+const (
+	// DefaultChunkRecords is the number of records per chunk. A chunk is
+	// the unit of parallelism and of memory; each chunk pays the initial
+	// bits of its lanes (SPEC.md section 1.3), so chunks must be large
+	// enough for that to vanish next to their content.
+	DefaultChunkRecords = 1000
+	// DefaultLanes is the number of bits-back chains per chunk, which
+	// lets the model run its networks on that many records at once.
+	DefaultLanes = 4
+)
+
+// WOption sets an option of a Writer.
+type WOption func(*wOptions) error
+
+type wOptions struct {
+	model        Model
+	chunkRecords int
+	lanes        int
+	concurrency  int
+	embed        bool
+	idx          bool
+}
+
+func defaultWOptions() wOptions {
+	return wOptions{chunkRecords: DefaultChunkRecords, lanes: DefaultLanes, idx: true}
+}
+
+// WithModel sets the model that codes records. Default: the built-in model
+// DefaultModel. It cannot be changed by Reset.
+func WithModel(m Model) WOption {
+	return func(o *wOptions) error {
+		if m == nil {
+			return errors.New("stream: nil model")
+		}
+		if s := m.RecordSize(); s < 1 || s > format.MaxRecordSize {
+			return fmt.Errorf("stream: model record size %d outside [1, %d]", s, format.MaxRecordSize)
+		}
+		o.model = m
+		return nil
+	}
+}
+
+// WithChunkRecords sets how many records a chunk holds, in [1, 2^24], with
+// record size times chunk records at most 64 MiB. Default
+// DefaultChunkRecords. Larger chunks spread the fixed cost of a chunk over
+// more records; smaller ones give more parallelism on small inputs and less
+// memory.
+func WithChunkRecords(n int) WOption {
+	return func(o *wOptions) error {
+		if n < 1 || n > format.MaxChunkRecords {
+			return fmt.Errorf("stream: chunk records %d outside [1, %d]", n, format.MaxChunkRecords)
+		}
+		o.chunkRecords = n
+		return nil
+	}
+}
+
+// WithLanes sets the number of independent bits-back chains in a chunk, in
+// [1, 1024]. Default DefaultLanes. More lanes let the model batch its
+// networks; each lane costs its initial bits once per chunk.
+func WithLanes(n int) WOption {
+	return func(o *wOptions) error {
+		if n < 1 || n > format.MaxLanes {
+			return fmt.Errorf("stream: lanes %d outside [1, %d]", n, format.MaxLanes)
+		}
+		o.lanes = n
+		return nil
+	}
+}
+
+// WithEncoderConcurrency sets how many chunks are coded at once; 0 means
+// GOMAXPROCS. Default 0. Memory use is about (n+1) chunks.
+func WithEncoderConcurrency(n int) WOption {
+	return func(o *wOptions) error {
+		if n < 0 {
+			return fmt.Errorf("stream: concurrency %d < 0", n)
+		}
+		o.concurrency = n
+		return nil
+	}
+}
+
+// WithEmbeddedModel makes archives carry their model file, so that they
+// decode where the model is not built in. Default false.
+func WithEmbeddedModel(b bool) WOption {
+	return func(o *wOptions) error {
+		o.embed = b
+		return nil
+	}
+}
+
+// WithIDX enables recognition of IDX files (MNIST's format): when the input
+// starts with an IDX header whose item size equals the record size, the
+// header is kept verbatim in a raw frame and the records after it are coded
+// aligned. Default true.
+func WithIDX(b bool) WOption {
+	return func(o *wOptions) error {
+		o.idx = b
+		return nil
+	}
+}
+
+// ROption sets an option of a Reader.
+type ROption func(*rOptions) error
+
+type rOptions struct {
+	models      []Model
+	concurrency int
+	maxMemory   int64
+	allowEmbed  bool
+}
+
+// DefaultMaxMemory is the default bound of a Reader's memory for buffers.
+const DefaultMaxMemory = 1 << 30
+
+func defaultROptions() rOptions {
+	return rOptions{maxMemory: DefaultMaxMemory, allowEmbed: true}
+}
+
+// WithModels adds models a Reader can decode with, besides the built-in
+// ones; archives name their model by hash.
+func WithModels(ms ...Model) ROption {
+	return func(o *rOptions) error {
+		for _, m := range ms {
+			if m == nil {
+				return errors.New("stream: nil model")
+			}
+		}
+		o.models = append(o.models, ms...)
+		return nil
+	}
+}
+
+// WithDecoderConcurrency sets how many chunks are decoded at once; 0 means
+// GOMAXPROCS. Default 0.
+func WithDecoderConcurrency(n int) ROption {
+	return func(o *rOptions) error {
+		if n < 0 {
+			return fmt.Errorf("stream: concurrency %d < 0", n)
+		}
+		o.concurrency = n
+		return nil
+	}
+}
+
+// WithDecoderMaxMemory bounds the memory a Reader uses for chunk buffers
+// and embedded models, in bytes; an archive that would need more (a huge
+// chunk size claimed by its header, say) is rejected with an error
+// wrapping format.ErrLimit before anything that large is allocated. The
+// bound is split between the chunks decoded concurrently. Default
+// DefaultMaxMemory (1 GiB); at least 1 MiB.
+func WithDecoderMaxMemory(n int64) ROption {
+	return func(o *rOptions) error {
+		if n < 1<<20 {
+			return fmt.Errorf("stream: max memory %d below 1 MiB", n)
+		}
+		o.maxMemory = n
+		return nil
+	}
+}
+
+// WithEmbeddedModels sets whether a Reader may use a model embedded in an
+// archive. Default true. Turn it off to decode only with trusted models.
+func WithEmbeddedModels(b bool) ROption {
+	return func(o *rOptions) error {
+		o.allowEmbed = b
+		return nil
+	}
+}
+
+func concurrency(n int) int {
+	if n == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
+}

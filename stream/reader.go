@@ -1,0 +1,317 @@
+package stream
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/bbans/bbans/format"
+)
+
+// Reader is an io.Reader that decompresses a .bbans stream: one or more
+// concatenated archives, decoded as one stream. A goroutine reads frames
+// ahead and chunks are decoded in parallel, then returned in order. Every
+// chunk's content is checked against its CRC-32C and every archive against
+// its end frame's totals, so damage is an error, never silently wrong
+// output; the data before the damage is returned first.
+type Reader struct {
+	o    rOptions
+	conc int
+	r    io.Reader
+	sess *readSession
+	cur  []byte
+	err  error
+}
+
+var errClosed = errors.New("stream: read from closed Reader")
+
+// NewReader returns a Reader that decompresses r. Nothing is read until
+// the first Read or WriteTo.
+func NewReader(r io.Reader, opts ...ROption) (*Reader, error) {
+	o := defaultROptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	return &Reader{o: o, conc: concurrency(o.concurrency), r: r}, nil
+}
+
+// Reset discards the Reader's state and makes it decompress r, keeping its
+// options.
+func (z *Reader) Reset(r io.Reader) {
+	z.stop()
+	z.r, z.cur, z.err = r, nil, nil
+}
+
+// Close stops decoding. It does not close the underlying reader; reading
+// after Close is an error.
+func (z *Reader) Close() error {
+	z.stop()
+	z.cur, z.err = nil, errClosed
+	return nil
+}
+
+func (z *Reader) stop() {
+	if z.sess != nil {
+		close(z.sess.quit)
+		z.sess = nil
+	}
+}
+
+// Read reads decompressed bytes into p.
+func (z *Reader) Read(p []byte) (int, error) {
+	for len(z.cur) == 0 {
+		if z.err != nil {
+			return 0, z.err
+		}
+		z.advance()
+	}
+	n := copy(p, z.cur)
+	z.cur = z.cur[n:]
+	return n, nil
+}
+
+// WriteTo writes the decompressed stream to w, without the copy through
+// Read's buffer. It returns the number of bytes written.
+func (z *Reader) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for {
+		if len(z.cur) > 0 {
+			m, err := w.Write(z.cur)
+			n += int64(m)
+			z.cur = z.cur[m:]
+			if err != nil {
+				return n, err
+			}
+			continue
+		}
+		if z.err != nil {
+			if z.err == io.EOF {
+				return n, nil
+			}
+			return n, z.err
+		}
+		z.advance()
+	}
+}
+
+// advance makes the next frame's content current.
+func (z *Reader) advance() {
+	if z.sess == nil {
+		z.sess = startSession(z.r, z.o, z.conc)
+	}
+	j, ok := <-z.sess.jobs
+	if !ok {
+		z.err = io.EOF
+		return
+	}
+	<-j.done
+	if j.err != nil {
+		z.err = j.err
+		z.stop()
+		return
+	}
+	z.cur = j.out
+}
+
+// readSession is the goroutine that reads frames ahead of the consumer and
+// starts their decoding: frames go into jobs in stream order, at most conc
+// ahead; an error goes in as a job of its own, after the frames before it.
+type readSession struct {
+	o    rOptions
+	conc int
+	fr   *format.Reader
+	jobs chan *decJob
+	quit chan struct{}
+
+	hdr      *format.Header
+	archives int
+	model    Model
+	coders   chan *chunkCoder
+}
+
+// decJob is one frame being decoded.
+type decJob struct {
+	frame   format.Frame
+	payload []byte
+	out     []byte
+	err     error
+	done    chan struct{}
+}
+
+func startSession(r io.Reader, o rOptions, conc int) *readSession {
+	s := &readSession{o: o, conc: conc, jobs: make(chan *decJob, conc), quit: make(chan struct{})}
+	s.fr = format.NewReader(r, s.limits())
+	go s.run()
+	return s
+}
+
+// limits splits the memory bound between the chunks in flight (conc queued,
+// one being read and one being consumed): each holds a payload copy, the
+// decoded content and a message about the payload's size.
+func (s *readSession) limits() format.Limits {
+	share := int(min(s.o.maxMemory/int64(s.conc+2)/3, 1<<40))
+	return format.Limits{
+		MaxModel:   int(min(s.o.maxMemory/4, format.DefaultMaxModel)),
+		MaxPayload: share,
+		MaxDecoded: share,
+	}
+}
+
+func (s *readSession) run() {
+	defer close(s.jobs)
+	for {
+		j, err := s.next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			j = &decJob{err: err, done: make(chan struct{})}
+			close(j.done)
+		}
+		select {
+		case s.jobs <- j:
+		case <-s.quit:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// next reads the next data frame and starts decoding it. It returns io.EOF
+// at the clean end of the input.
+func (s *readSession) next() (*decJob, error) {
+	for {
+		if s.hdr == nil {
+			h, err := s.fr.ReadHeader()
+			if err == io.EOF && s.archives == 0 {
+				return nil, fmt.Errorf("%w: empty input is not a bbans archive", format.ErrHeader)
+			}
+			if err != nil {
+				return nil, err
+			}
+			s.startArchive(h)
+		}
+		f, err := s.fr.Next()
+		if err == io.EOF {
+			s.hdr = nil // the end frame has been checked; maybe another archive
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if f.Type.IsData() {
+			return s.start(f)
+		}
+	}
+}
+
+func (s *readSession) startArchive(h *format.Header) {
+	s.archives++
+	s.hdr = h
+	// Keep the model and its coders across archives of the same model;
+	// a coder made for another lane count is replaced when it is used.
+	if s.model != nil && (h.ModelHash != s.model.Hash() || h.RecordSize != s.model.RecordSize()) {
+		s.model, s.coders = nil, nil
+	}
+}
+
+// resolveModel finds the current archive's model: given by the caller,
+// registered (built in), or embedded in the archive.
+func (s *readSession) resolveModel() error {
+	if s.model != nil {
+		return nil
+	}
+	h := s.hdr
+	m := lookupHash(h.ModelHash, s.o.models)
+	if m == nil && h.Model != nil && s.o.allowEmbed {
+		if modelLoader == nil {
+			return errors.New("stream: this build cannot load embedded models")
+		}
+		loaded, err := modelLoader(h.Model)
+		if err != nil {
+			return fmt.Errorf("stream: embedded model: %w", err)
+		}
+		if loaded.Hash() != h.ModelHash {
+			return fmt.Errorf("%w: the embedded model's hash differs from the header's", format.ErrHeader)
+		}
+		m = loaded
+	}
+	if m == nil {
+		return &format.ModelUnavailableError{Name: h.ModelName, Hash: h.ModelHash}
+	}
+	if m.RecordSize() != h.RecordSize {
+		return fmt.Errorf("%w: model %q codes records of %d bytes, the archive has %d", format.ErrHeader, m.Name(), m.RecordSize(), h.RecordSize)
+	}
+	s.model = m
+	s.coders = make(chan *chunkCoder, s.conc)
+	for range s.conc {
+		s.coders <- nil // made on first use
+	}
+	return nil
+}
+
+// start begins decoding data frame f.
+func (s *readSession) start(f *format.Frame) (*decJob, error) {
+	j := &decJob{frame: *f, done: make(chan struct{})}
+	j.frame.Payload = nil
+	if f.Type != format.Chunk {
+		// Stored, tail and raw content is the payload, checked by format.
+		j.out = bytes.Clone(f.Payload)
+		close(j.done)
+		return j, nil
+	}
+	if err := s.resolveModel(); err != nil {
+		return nil, err
+	}
+	j.payload = bytes.Clone(f.Payload)
+	j.out = make([]byte, f.DecodedLen)
+	go decodeChunk(j, s.model, s.coders, s.hdr.Lanes)
+	return j, nil
+}
+
+func decodeChunk(j *decJob, m Model, coders chan *chunkCoder, lanes int) {
+	defer close(j.done)
+	c := <-coders
+	if c == nil || c.lanes != lanes {
+		c = newChunkCoder(m, lanes)
+	}
+	defer func() { coders <- c }()
+	if err := c.decode(j.out, j.payload); err != nil {
+		j.err = &format.CorruptInputError{Offset: j.frame.Offset, Reason: "chunk payload: " + err.Error(), Err: format.ErrChecksum}
+		return
+	}
+	j.err = j.frame.Verify(j.out)
+}
+
+// DecodeAll decompresses the whole stream src and appends it to dst.
+func DecodeAll(src, dst []byte, opts ...ROption) ([]byte, error) {
+	z, err := NewReader(bytes.NewReader(src), opts...)
+	if err != nil {
+		return dst, err
+	}
+	defer z.Close()
+	buf := bytes.NewBuffer(dst)
+	_, err = z.WriteTo(buf)
+	return buf.Bytes(), err
+}
+
+// EncodeAll compresses src into one archive and appends it to dst.
+func EncodeAll(src, dst []byte, opts ...WOption) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	z, err := NewWriter(buf, opts...)
+	if err != nil {
+		return dst, err
+	}
+	if _, err := z.Write(src); err != nil {
+		return dst, err
+	}
+	if err := z.Close(); err != nil {
+		return dst, err
+	}
+	return buf.Bytes(), nil
+}

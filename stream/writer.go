@@ -1,0 +1,437 @@
+package stream
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/bbans/bbans/format"
+)
+
+// Writer is an io.WriteCloser that compresses what is written to it into a
+// .bbans archive (SPEC.md section 4): records are cut into chunks, chunks are
+// coded with bits-back ANS in parallel and written in order. Close must be
+// called to write the end of the archive.
+//
+// Memory is bounded by the chunk size times (concurrency + 1), whatever the
+// input size.
+type Writer struct {
+	o     wOptions
+	conc  int
+	w     io.Writer
+	model Model // nil until chosen (see chooseModel)
+	hdr   format.Header
+
+	recordSize int
+	chunkBytes int
+	sniffed    bool   // IDX detection is done
+	prefix     []byte // bytes held while detecting an IDX header
+	raw        []byte // an IDX header to write as a raw frame, once
+	buf        []byte // bytes of the chunk being filled
+	prepared   bool   // the model and header are fixed
+	started    bool   // the header has been written
+	closing    bool   // Close is flushing the last chunks
+	// allSubmitted is set when Close has handed the last chunk to a worker
+	allSubmitted bool
+
+	jobs   []*encJob // chunks in flight, in archive order
+	free   [][]byte  // chunk buffers to reuse
+	coders chan *chunkCoder
+	totals format.Totals
+	out    []byte // scratch for frames written directly
+	err    error
+	closed bool
+}
+
+// encJob is one chunk being coded by a worker goroutine.
+type encJob struct {
+	data  []byte
+	frame format.Frame
+	out   []byte // the frame's bytes
+	err   error
+	done  chan struct{}
+}
+
+// NewWriter returns a Writer that writes an archive to w.
+func NewWriter(w io.Writer, opts ...WOption) (*Writer, error) {
+	o := defaultWOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	z := &Writer{o: o}
+	z.Reset(w)
+	return z, nil
+}
+
+// Reset discards the Writer's state and makes it write a new archive to w,
+// with the same options. Chunks still in flight are waited for and dropped.
+func (z *Writer) Reset(w io.Writer) {
+	for _, j := range z.jobs {
+		<-j.done
+		z.free = append(z.free, j.data[:0])
+	}
+	conc := concurrency(z.o.concurrency)
+	// Coders hold scratch for one model; with an automatic choice the
+	// model may differ from one archive to the next.
+	if z.coders == nil || cap(z.coders) != conc || z.o.model == nil {
+		z.coders = make(chan *chunkCoder, conc)
+		for range conc {
+			z.coders <- nil // created on first use, for the chosen model
+		}
+	}
+	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0]}
+	z.model = z.o.model
+	if z.model != nil {
+		z.setRecordSize(z.model.RecordSize())
+	} else if ms := Models(); len(ms) > 0 {
+		z.setRecordSize(ms[0].RecordSize())
+	} else {
+		z.setRecordSize(1)
+	}
+	z.sniffed = !z.o.idx
+}
+
+func (z *Writer) setRecordSize(n int) {
+	z.recordSize = n
+	z.chunkBytes = n * z.o.chunkRecords
+	if z.chunkBytes > maxChunkBytes {
+		z.chunkBytes = maxChunkBytes / n * n
+	}
+}
+
+// maxChunkBytes bounds the memory of one chunk: 64 MiB.
+const maxChunkBytes = 64 << 20
+
+// Write compresses p. Errors are sticky: after one, every call returns it.
+func (z *Writer) Write(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	if z.closed {
+		return 0, errors.New("stream: write to closed Writer")
+	}
+	n := len(p)
+	if !z.sniffed {
+		z.prefix = append(z.prefix, p...)
+		p = nil
+		if _, _, need := idxHeader(z.prefix); need > 0 {
+			return n, nil
+		}
+		z.endSniff()
+		p, z.prefix = z.prefix, nil
+	}
+	for len(p) > 0 {
+		if z.buf == nil {
+			z.buf = z.newBuf()
+		}
+		take := min(z.chunkBytes-len(z.buf), len(p))
+		z.buf = append(z.buf, p[:take]...)
+		p = p[take:]
+		if len(z.buf) == z.chunkBytes {
+			if err := z.submit(z.buf); err != nil {
+				return n - len(p), err
+			}
+			z.buf = nil
+		}
+	}
+	return n, nil
+}
+
+// endSniff decides whether the input starts with an IDX header, and fixes
+// the record size (and the candidate models) accordingly.
+func (z *Writer) endSniff() {
+	z.sniffed = true
+	hdrLen, item, _ := idxHeader(z.prefix)
+	if hdrLen == 0 {
+		return
+	}
+	if z.model != nil {
+		if item != z.model.RecordSize() {
+			return
+		}
+	} else {
+		found := false
+		for _, m := range Models() {
+			if m.RecordSize() == item {
+				found = true
+				z.setRecordSize(item)
+				break
+			}
+		}
+		if !found {
+			return
+		}
+	}
+	z.raw = append([]byte(nil), z.prefix[:hdrLen]...)
+	z.prefix = z.prefix[hdrLen:]
+}
+
+func (z *Writer) newBuf() []byte {
+	if n := len(z.free); n > 0 {
+		b := z.free[n-1]
+		z.free = z.free[:n-1]
+		return b[:0]
+	}
+	return make([]byte, 0, z.chunkBytes)
+}
+
+// chooseModel fixes the model when the caller gave none: among the
+// registered models of the record size, the first (in registration order,
+// most specialised first) that can code every whole record of sample, else
+// the first that can code most of them.
+func (z *Writer) chooseModel(sample []byte) error {
+	if z.model != nil {
+		return nil
+	}
+	var best Model
+	bestCoded := -1
+	for _, m := range Models() {
+		if m.RecordSize() != z.recordSize {
+			continue
+		}
+		coded := 0
+		for i := 0; i+z.recordSize <= len(sample); i += z.recordSize {
+			if m.Codable(sample[i : i+z.recordSize]) {
+				coded++
+			}
+		}
+		if coded > bestCoded {
+			best, bestCoded = m, coded
+		}
+		if coded == len(sample)/z.recordSize {
+			break
+		}
+	}
+	if best == nil {
+		return fmt.Errorf("stream: no model for records of %d bytes; give one with WithModel", z.recordSize)
+	}
+	z.model = best
+	return nil
+}
+
+// prepare fixes the model and the header before the first chunk is coded.
+// With no whole record to code and no model to be had, the archive can
+// still be written without one.
+func (z *Writer) prepare(sample []byte) error {
+	if z.prepared {
+		return nil
+	}
+	if err := z.chooseModel(sample); err != nil {
+		if len(sample) >= z.recordSize {
+			return err
+		}
+	}
+	z.prepared = true
+	z.hdr = format.Header{
+		RecordSize:   z.recordSize,
+		ChunkRecords: z.chunkBytes / z.recordSize,
+		Lanes:        z.o.lanes,
+	}
+	if z.model != nil {
+		z.hdr.ModelName = z.model.Name()
+		z.hdr.ModelHash = z.model.Hash()
+		if z.o.embed {
+			z.hdr.Model = z.model.File()
+		}
+	} else {
+		z.hdr.NoModel = true
+	}
+	return nil
+}
+
+// start writes the header, and an IDX header's raw frame, before the first
+// frame. When the Writer is closing and no chunk frame is coming, the header
+// names no model: short or incompressible input then costs 33+ bytes less.
+func (z *Writer) start() error {
+	if z.started {
+		return nil
+	}
+	h := z.hdr
+	if z.closing && z.allSubmitted && !h.NoModel {
+		chunks := false
+		for _, j := range z.jobs {
+			<-j.done
+			chunks = chunks || j.frame.Type == format.Chunk
+		}
+		if !chunks {
+			h = format.Header{NoModel: true, RecordSize: h.RecordSize, ChunkRecords: h.ChunkRecords, Lanes: h.Lanes}
+		}
+	}
+	b, err := format.AppendHeader(z.out[:0], &h)
+	if err != nil {
+		z.err = err
+		return err
+	}
+	z.started = true
+	if err := z.writeOut(b); err != nil {
+		return err
+	}
+	if z.raw != nil {
+		raw := z.raw
+		z.raw = nil
+		return z.writeFrame(&format.Frame{Type: format.Raw, DecodedLen: int64(len(raw)), CRC: format.Checksum(raw), Payload: raw})
+	}
+	return nil
+}
+
+func (z *Writer) writeOut(b []byte) error {
+	z.out = b[:0]
+	if _, err := z.w.Write(b); err != nil {
+		z.err = err
+		return err
+	}
+	return nil
+}
+
+// writeFrame writes a frame directly (not through a worker), in order.
+func (z *Writer) writeFrame(f *format.Frame) error {
+	if err := z.start(); err != nil {
+		return err
+	}
+	b, err := format.AppendFrame(z.out[:0], &z.hdr, f)
+	if err != nil {
+		z.err = err
+		return err
+	}
+	z.totals.Add(f)
+	return z.writeOut(b)
+}
+
+// submit hands a chunk of whole records to a worker, first writing out the
+// oldest chunk if concurrency chunks are in flight.
+func (z *Writer) submit(data []byte) error {
+	if err := z.prepare(data); err != nil {
+		z.err = err
+		return err
+	}
+	if len(z.jobs) == z.conc {
+		if err := z.finishOldest(); err != nil {
+			return err
+		}
+	}
+	j := &encJob{data: data, done: make(chan struct{})}
+	z.jobs = append(z.jobs, j)
+	go z.encode(j)
+	return nil
+}
+
+// encode codes one chunk: a Chunk frame, or a Stored frame when coding does
+// not make it smaller.
+func (z *Writer) encode(j *encJob) {
+	defer close(j.done)
+	c := <-z.coders
+	if c == nil {
+		c = newChunkCoder(z.model, z.o.lanes)
+	}
+	defer func() { z.coders <- c }()
+	crc := format.Checksum(j.data)
+	payload := c.encode(make([]byte, 0, len(j.data)/4), j.data)
+	j.frame = format.Frame{
+		Type:       format.Chunk,
+		Records:    int64(len(j.data) / z.recordSize),
+		DecodedLen: int64(len(j.data)),
+		CRC:        crc,
+		Payload:    payload,
+	}
+	if len(payload) >= len(j.data) {
+		j.frame.Type = format.Stored
+		j.frame.Payload = j.data
+	}
+	j.out, j.err = format.AppendFrame(nil, &z.hdr, &j.frame)
+}
+
+func (z *Writer) finishOldest() error {
+	if err := z.start(); err != nil {
+		return err
+	}
+	j := z.jobs[0]
+	<-j.done
+	z.jobs[0] = nil
+	z.jobs = z.jobs[1:]
+	z.free = append(z.free, j.data[:0])
+	if j.err != nil {
+		z.err = j.err
+		return j.err
+	}
+	if _, err := z.w.Write(j.out); err != nil {
+		z.err = err
+		return err
+	}
+	z.totals.Add(&j.frame)
+	return nil
+}
+
+// Flush codes everything written so far and writes it to the underlying
+// writer, so that a reader can decode all of it. A partial record at the end
+// is written as a tail frame: later records are then coded from where the
+// tail ended, so flushing in the middle of a record costs compression.
+func (z *Writer) Flush() error {
+	if z.err != nil {
+		return z.err
+	}
+	if z.closed {
+		return errors.New("stream: flush of closed Writer")
+	}
+	return z.flush()
+}
+
+func (z *Writer) flush() error {
+	if !z.sniffed {
+		z.endSniff()
+		p := z.prefix
+		z.prefix = nil
+		z.buf = append(z.newBuf(), p...)
+	}
+	if err := z.prepare(z.buf); err != nil {
+		z.err = err
+		return err
+	}
+	whole := len(z.buf) / z.recordSize * z.recordSize
+	var tail []byte
+	if whole > 0 {
+		tail = append(tail, z.buf[whole:]...)
+		if err := z.submit(z.buf[:whole]); err != nil {
+			return err
+		}
+	} else {
+		tail = z.buf
+	}
+	z.allSubmitted = z.closing
+	for len(z.jobs) > 0 {
+		if err := z.finishOldest(); err != nil {
+			return err
+		}
+	}
+	if len(tail) > 0 {
+		if err := z.writeFrame(&format.Frame{Type: format.Tail, DecodedLen: int64(len(tail)), CRC: format.Checksum(tail), Payload: tail}); err != nil {
+			return err
+		}
+	}
+	if whole == 0 && z.buf != nil {
+		z.free = append(z.free, z.buf[:0])
+	}
+	z.buf = nil
+	return nil
+}
+
+// Close codes what is left, writes the end of the archive and waits for
+// every chunk. It does not close the underlying writer.
+func (z *Writer) Close() error {
+	if z.closed {
+		return z.err
+	}
+	if z.err != nil {
+		return z.err
+	}
+	z.closing = true
+	if err := z.flush(); err != nil {
+		return err
+	}
+	if err := z.start(); err != nil { // an empty archive
+		return err
+	}
+	z.closed = true
+	return z.writeOut(format.AppendEnd(z.out[:0], z.totals))
+}
