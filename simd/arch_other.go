@@ -1,4 +1,4 @@
-//go:build noasm || !gc || !amd64
+//go:build noasm || !gc || !(amd64 || arm64)
 
 package simd
 

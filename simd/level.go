@@ -19,9 +19,13 @@ const (
 	AVX512
 	// AVX512VNNI uses VPDPBUSD (AVX-512 F, BW and VNNI).
 	AVX512VNNI
+	// NEONDot uses the arm64 SDOT instruction (FEAT_DotProd) on offset
+	// activations. Levels are ordered within an architecture; an arm64
+	// build supports only Generic and NEONDot.
+	NEONDot
 )
 
-var levelNames = [...]string{"generic", "avx2", "avx512", "avx512vnni"}
+var levelNames = [...]string{"generic", "avx2", "avx512", "avx512vnni", "neondot"}
 
 // String returns the name BBANS_SIMD uses for l.
 func (l Level) String() string {
@@ -31,15 +35,15 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int32(l))
 }
 
-// ParseLevel parses a BBANS_SIMD value: generic, avx2, avx512 or avx512vnni
-// (case-insensitive).
+// ParseLevel parses a BBANS_SIMD value: generic, avx2, avx512, avx512vnni
+// or neondot (case-insensitive).
 func ParseLevel(s string) (Level, error) {
 	for i, name := range levelNames {
 		if strings.EqualFold(s, name) {
 			return Level(i), nil
 		}
 	}
-	return Generic, fmt.Errorf("simd: unknown level %q (want generic, avx2, avx512 or avx512vnni)", s)
+	return Generic, fmt.Errorf("simd: unknown level %q (want generic, avx2, avx512, avx512vnni or neondot)", s)
 }
 
 // EnvVar names the environment variable read at init to cap the level.
@@ -52,7 +56,7 @@ var (
 
 func init() {
 	best = detect()
-	l, err := chooseLevel(os.Getenv(EnvVar), best)
+	l, err := chooseLevel(os.Getenv(EnvVar), best, supported)
 	if err != nil {
 		// A typo must not silently run another level in CI.
 		panic(fmt.Sprintf("%v in %s", err, EnvVar))
@@ -60,9 +64,10 @@ func init() {
 	current.Store(int32(l))
 }
 
-// chooseLevel reads a BBANS_SIMD value: empty or "auto" is best, a level
-// above best is lowered to best.
-func chooseLevel(env string, best Level) (Level, error) {
+// chooseLevel reads a BBANS_SIMD value: empty or "auto" is best, any other
+// level is lowered to the highest supported one at or below it (so avx2 on
+// arm64 is generic, and avx512vnni on an AVX2 machine is avx2).
+func chooseLevel(env string, best Level, supported func(Level) bool) (Level, error) {
 	if env == "" || strings.EqualFold(env, "auto") {
 		return best, nil
 	}
@@ -70,7 +75,12 @@ func chooseLevel(env string, best Level) (Level, error) {
 	if err != nil {
 		return best, err
 	}
-	return min(want, best), nil
+	for l := min(want, best); l > Generic; l-- {
+		if supported(l) {
+			return l, nil
+		}
+	}
+	return Generic, nil
 }
 
 // Best returns the fastest level this build and CPU support.

@@ -250,8 +250,16 @@ func TestChooseLevel(t *testing.T) {
 		{"avx512vnni", AVX2, AVX2, false},
 		{"avx512", Generic, Generic, false},
 		{"sse2", AVX2, AVX2, true},
+		{"neondot", NEONDot, NEONDot, false},
+		{"avx2", NEONDot, Generic, false},
+		{"avx512vnni", NEONDot, Generic, false},
+		{"neondot", AVX512VNNI, AVX512VNNI, false},
 	} {
-		got, err := chooseLevel(c.env, c.best)
+		sup := func(l Level) bool { return l <= AVX512VNNI }
+		if c.best == NEONDot {
+			sup = func(l Level) bool { return l == Generic || l == NEONDot }
+		}
+		got, err := chooseLevel(c.env, c.best, sup)
 		if got != c.want || (err != nil) != c.err {
 			t.Errorf("chooseLevel(%q, %v) = %v, %v; want %v, error %v", c.env, c.best, got, err, c.want, c.err)
 		}

@@ -1,5 +1,6 @@
-// Command _gen writes the amd64 tile kernels of package simd:
-// tile_vnni_amd64.s, tile_avx512_amd64.s and tile_avx2_amd64.s.
+// Command _gen writes the tile kernels of package simd:
+// tile_vnni_amd64.s, tile_avx512_amd64.s, tile_avx2_amd64.s and
+// tile_neon_arm64.s.
 // Run it with `go generate` in the simd directory (see gen.go there).
 //
 // Each kernel is one TEXT symbol that computes a tile of up to R records x
@@ -109,6 +110,7 @@ func main() {
 		"tile_vnni_amd64.s":   vnni(),
 		"tile_avx512_amd64.s": avx512(),
 		"tile_avx2_amd64.s":   avx2(),
+		"tile_neon_arm64.s":   neon(),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, file), g.Bytes(), 0o644); err != nil {
 			log.Fatal(err)
