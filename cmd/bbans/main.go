@@ -1,0 +1,89 @@
+// Command bbans compresses and decompresses data with bits-back ANS and
+// latent-variable models (Townsend, Bird & Barber, ICLR 2019), in the mould
+// of gzip and zstd. See README.md and `bbans help`.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// Exit codes. Scripts can tell a usage mistake from damaged input.
+const (
+	exitOK      = 0
+	exitFailure = 1 // I/O errors, refused overwrites, anything else
+	exitUsage   = 2 // bad command line
+	exitCorrupt = 3 // input is not a valid archive, or is damaged
+)
+
+// command is one subcommand. Each lives in its own file and registers
+// itself in init with register.
+type command struct {
+	name    string
+	summary string // one line for `bbans help`
+	// run executes the command with the arguments after its name and
+	// returns the exit code.
+	run func(env *env, args []string) int
+}
+
+// env is what a command reads and writes, so tests can run commands in
+// process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// stderrIsTerminal enables progress bars.
+	stderrIsTerminal bool
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("bbans: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrIsTerminal: isTerminal(os.Stderr)}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+// run dispatches to the subcommand named by args[0].
+func run(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "bbans: unknown command %q\n\n", args[0])
+		usage(e.stderr)
+		return exitUsage
+	}
+	return c.run(e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: bbans <command> [arguments]\n\ncommands:\n")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintf(w, "\nRun 'bbans <command> -h' for a command's options.\n")
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
