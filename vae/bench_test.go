@@ -3,6 +3,7 @@ package vae
 import (
 	"testing"
 
+	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/simd"
 )
 
@@ -49,5 +50,60 @@ func BenchmarkNets(b *testing.B) {
 				w.decode(batch)
 			})
 		}
+	}
+}
+
+// BenchmarkBitsBack measures whole bits-back steps (ans.Encode and
+// ans.Decode over 64 lanes) with each built-in model on test images: nets,
+// latent codec and likelihood codec together.
+func BenchmarkBitsBack(b *testing.B) {
+	const lanes = 64
+	for _, name := range BuiltinNames() {
+		m, err := Builtin(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := testImages(b, m, lanes)
+		recs := make([][]byte, lanes)
+		lat := make([][]int32, lanes)
+		for i := range recs {
+			recs[i] = d.Record(i)
+			lat[i] = make([]int32, m.LatentSize())
+		}
+		c := m.NewCoder(lanes)
+		b.Run(name+"/encode", func(b *testing.B) {
+			b.SetBytes(int64(lanes * m.RecordSize()))
+			msg := ans.NewMessage(lanes)
+			for b.Loop() {
+				ans.Encode(msg, c, recs, lat)
+			}
+			b.ReportMetric(float64(b.N*lanes)/b.Elapsed().Seconds(), "records/s")
+		})
+		b.Run(name+"/decode", func(b *testing.B) {
+			b.SetBytes(int64(lanes * m.RecordSize()))
+			msg := ans.NewMessage(lanes)
+			n := 0
+			for range 2000 / lanes {
+				ans.Encode(msg, c, recs, lat)
+				n++
+			}
+			out := make([][]byte, lanes)
+			for i := range out {
+				out[i] = make([]byte, m.RecordSize())
+			}
+			for b.Loop() {
+				if n == 0 {
+					b.StopTimer()
+					for range 2000 / lanes {
+						ans.Encode(msg, c, recs, lat)
+						n++
+					}
+					b.StartTimer()
+				}
+				ans.Decode(msg, c, lat, out)
+				n--
+			}
+			b.ReportMetric(float64(b.N*lanes)/b.Elapsed().Seconds(), "records/s")
+		})
 	}
 }

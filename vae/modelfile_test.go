@@ -80,8 +80,8 @@ func FuzzParseModel(f *testing.F) {
 	for _, c := range []struct {
 		lik Likelihood
 		K   int
-	}{{Bernoulli, 1}, {Logistic, 2}} {
-		_, m := tinyModel(f, c.lik, c.K)
+	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}} {
+		m := smallModel(f, c.lik, c.K)
 		f.Add(m.File())
 		// Seeds with a valid hash over a damaged body, to get past the
 		// checksum.
@@ -103,4 +103,28 @@ func FuzzParseModel(f *testing.F) {
 			t.Errorf("loaded model does not re-encode to its file")
 		}
 	})
+}
+
+// smallModel quantises an untrained model with 16-byte records: a small,
+// valid model file, quick to build (no training) and to fuzz.
+func smallModel(t testing.TB, lik Likelihood, K int) *Model {
+	t.Helper()
+	a := Arch{RecordSize: 16, Likelihood: lik, Components: K, EncHidden: []int{8}, Latent: 2, DecHidden: []int{6, 5}}
+	f, err := NewFloatModel(a, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := &Dataset{RecordSize: 16, Data: make([]byte, 16*50)}
+	g := SplitMix64{State: 4}
+	for i := range cal.Data {
+		cal.Data[i] = byte(g.Next())
+		if lik == Bernoulli {
+			cal.Data[i] &= 1
+		}
+	}
+	m, err := Quantize(f, QuantizeConfig{Calibration: cal, BucketBits: 8, PosteriorPrec: 20, Description: "small"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
