@@ -203,4 +203,3 @@ func TestQuantizeMultiplier(t *testing.T) {
 		t.Errorf("QuantizeMultiplier(0) = %d, %d, %v", m, s, err)
 	}
 }
-
