@@ -33,8 +33,11 @@ type command struct {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// stderrIsTerminal enables progress bars.
+	// stderrIsTerminal enables progress bars and summaries.
 	stderrIsTerminal bool
+	// stdoutIsTerminal and stdinIsTerminal make compress refuse to write,
+	// and decompress refuse to read, compressed data on a terminal.
+	stdoutIsTerminal, stdinIsTerminal bool
 }
 
 var commands = map[string]*command{}
@@ -47,7 +50,15 @@ func register(c *command) {
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrIsTerminal: isTerminal(os.Stderr)}
+	e := &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		stderrIsTerminal: isTerminal(os.Stderr),
+		stdoutIsTerminal: isTerminal(os.Stdout),
+		stdinIsTerminal:  isTerminal(os.Stdin),
+	}
+	// Temporary output files are removed on SIGINT and SIGTERM; only the
+	// real process installs the handler, not in-process tests.
+	handleSignals(e.stderr)
 	os.Exit(run(e, os.Args[1:]))
 }
 
@@ -80,10 +91,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintf(w, "\nRun 'bbans <command> -h' for a command's options.\n")
-}
-
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bbans/bbans/stream"
+)
+
+// suffix is the file name extension of archives.
+const suffix = ".bbans"
+
+func init() {
+	register(&command{name: "compress", summary: "compress files (FILE -> FILE.bbans)", run: runCompress})
+}
+
+// addFileFlags defines the flags compress and decompress share.
+func addFileFlags(fs *flag.FlagSet, ff *fileFlags) {
+	boolFlag(fs, &ff.stdout, "write to standard output, keep the input", "c", "stdout")
+	stringFlag(fs, &ff.output, "write to `FILE` (only with one input; - for standard output)", "o", "output")
+	boolFlag(fs, &ff.force, "overwrite existing outputs; allow writing compressed data to a terminal", "f", "force")
+	boolFlag(fs, &ff.keep, "keep the input (the default)", "k", "keep")
+	boolFlag(fs, &ff.rm, "remove the input after success", "rm")
+	intFlag(fs, &ff.threads, "code `N` chunks at once (0: one per core)", "T", "threads")
+	boolFlag(fs, &ff.verbose, "print a summary line per file even when standard error is not a terminal", "v", "verbose")
+	boolFlag(fs, &ff.quiet, "print no summary", "q", "quiet")
+}
+
+func runCompress(e *env, args []string) int {
+	var ff fileFlags
+	var modelSpec string
+	var embed, noIDX bool
+	chunk, lanes := stream.DefaultChunkRecords, stream.DefaultLanes
+	fs := newFlags(e, "compress", "compress [options] [FILE|-]...")
+	addFileFlags(fs, &ff)
+	stringFlag(fs, &modelSpec, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data (binarized -> mnist-bin, else mnist)", "m", "model")
+	boolFlag(fs, &embed, "store the model in the archive, so it decodes where the model is unknown", "embed-model")
+	intFlag(fs, &chunk, "`N` records per chunk", "chunk")
+	intFlag(fs, &lanes, "`N` bits-back chains per chunk", "lanes")
+	boolFlag(fs, &noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
+	operands, code, stop := parseFlags(e, fs, args)
+	if stop {
+		return code
+	}
+	if ff.rm && ff.keep {
+		return usageError(e, "compress", "-k and --rm contradict each other")
+	}
+	opts := []stream.WOption{
+		stream.WithEncoderConcurrency(ff.threads),
+		stream.WithEmbeddedModel(embed),
+		stream.WithIDX(!noIDX),
+	}
+	recordSize := 0
+	if len(stream.Models()) > 0 {
+		recordSize = stream.Models()[0].RecordSize() // what an automatic choice will use
+	}
+	if modelSpec != "" {
+		m, _, err := loadModel(modelSpec)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bbans: -m %s: %s\n", modelSpec, describe(err))
+			return exitUsage
+		}
+		opts = append(opts, stream.WithModel(m))
+		recordSize = m.RecordSize()
+	}
+	// Check the numbers now, for a usage error rather than one per file.
+	for _, o := range []struct {
+		opt  stream.WOption
+		flag string
+	}{{stream.WithChunkRecords(chunk), "--chunk"}, {stream.WithLanes(lanes), "--lanes"}} {
+		if _, err := stream.NewWriter(io.Discard, o.opt); err != nil {
+			return usageError(e, "compress", "%s: %s", o.flag, strings.TrimPrefix(err.Error(), "stream: "))
+		}
+		opts = append(opts, o.opt)
+	}
+	c := &fileCmd{
+		name:        "compress",
+		compressing: true,
+		recordSize:  recordSize,
+		outName: func(in string) (string, error) {
+			if strings.HasSuffix(in, suffix) && !ff.force {
+				return "", fmt.Errorf("already has the %s suffix; use -f to compress it again, or -o", suffix)
+			}
+			return in + suffix, nil
+		},
+		transform: func(in io.Reader, out io.Writer) error {
+			zw, err := stream.NewWriter(out, opts...)
+			if err != nil {
+				return err
+			}
+			if _, err := io.CopyBuffer(zw, in, make([]byte, 1<<20)); err != nil {
+				return err
+			}
+			return zw.Close()
+		},
+	}
+	return c.runAll(e, &ff, operands)
+}
