@@ -25,7 +25,7 @@ type tinyEntry struct {
 	err  error
 }
 
-// tinyModel trains (once per test binary) a small model on 1,000 MNIST
+// tinyModel trains (once per test binary) a small model on 500 MNIST
 // training images for two epochs and quantises it.
 func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
 	t.Helper()
@@ -35,7 +35,7 @@ func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
 	te := e.(*tinyEntry)
 	te.once.Do(func() {
 		a := Arch{RecordSize: 784, Likelihood: lik, Components: K, EncHidden: []int{32}, Latent: 8, DecHidden: []int{32}}
-		d := train.Slice(0, 1000)
+		d := train.Slice(0, 500)
 		b := None
 		if lik == Bernoulli {
 			b = Threshold

@@ -34,20 +34,21 @@ type EvalSet struct {
 	Data *Dataset
 }
 
-// Progress is what Train reports to its callback.
+// Progress is what Train reports to its callback: every ProgressEvery
+// batches within an epoch, and at the end of every epoch (EpochDone).
 type Progress struct {
-	Epoch, Epochs   int // 1-based epoch
-	Batch, Batches  int // batches done in this epoch
-	TrainBPD        float64
-	Heldout         []float64 // bits/dim per Config.Heldout, at epoch end
-	EpochDone       bool
-	Best            bool // this epoch's model is the best so far
-	Elapsed         time.Duration
-	LearningRate    float64
-	RecordsPerSec   float64
-	HeldoutElapsed  time.Duration
-	BestHeldout     float64
-	BestHeldoutEpoc int
+	Epoch, Epochs  int     // 1-based epoch, of Epochs
+	Batch, Batches int     // batches done in this epoch, of Batches
+	TrainBPD       float64 // mean training negative ELBO this epoch so far, bits/dim
+	LearningRate   float64 // Adam's current learning rate
+	RecordsPerSec  float64 // training throughput since the start
+	Elapsed        time.Duration
+	EpochDone      bool
+	Heldout        []float64 // epoch ends: negative ELBO per TrainConfig.Heldout, bits/dim
+	HeldoutElapsed time.Duration
+	Best           bool    // epoch ends: this epoch is the best so far on Heldout[0]
+	BestHeldout    float64 // the best Heldout[0] so far
+	BestEpoch      int     // the epoch that reached it
 	// Model is the model after this epoch, set only at epoch ends and
 	// valid only during the callback (Clone it to keep it).
 	Model *FloatModel
@@ -167,7 +168,7 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		pr.HeldoutElapsed = time.Since(t0)
 		pr.Elapsed = time.Since(start)
 		pr.RecordsPerSec = float64(ep*batches*bs) / pr.Elapsed.Seconds()
-		pr.BestHeldout, pr.BestHeldoutEpoc = bestBPD, bestEpoch
+		pr.BestHeldout, pr.BestEpoch = bestBPD, bestEpoch
 		if progress != nil {
 			progress(pr)
 		}
