@@ -99,8 +99,14 @@ func (o *outFile) commit(src os.FileInfo, force bool) error {
 	}
 	tmp := o.Name()
 	err := o.Sync()
-	if src != nil && err == nil {
-		err = o.Chmod(src.Mode().Perm())
+	// CreateTemp made the file 0600; give it the input's permissions, or
+	// those of a new file.
+	mode := os.FileMode(0o644)
+	if src != nil {
+		mode = src.Mode().Perm()
+	}
+	if err == nil {
+		err = o.Chmod(mode)
 	}
 	if cerr := o.Close(); err == nil {
 		err = cerr

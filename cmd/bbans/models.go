@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bbans/bbans/vae"
+)
+
+func init() {
+	register(&command{name: "models", summary: "list the built-in models", run: runModels})
+}
+
+func runModels(e *env, args []string) int {
+	var long bool
+	fs := newFlags(e, "models", "models [-l]")
+	boolFlag(fs, &long, "show full hashes, architectures and descriptions", "l", "long")
+	operands, code, stop := parseFlags(e, fs, args)
+	if stop {
+		return code
+	}
+	if len(operands) > 0 {
+		return usageError(e, "models", "unexpected argument %q", operands[0])
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSHA256\tRECORD\tLATENT\tDATA\tFILE")
+	for _, b := range vae.Builtins() {
+		m, err := vae.Builtin(b.Name)
+		if err != nil {
+			return report(e, b.Name, err)
+		}
+		h := m.Hash()
+		hash := hex.EncodeToString(h[:])
+		if !long {
+			hash = hash[:16]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d bytes\t%d\t%s\t%d bytes\n", b.Name, hash, m.RecordSize(), m.LatentSize(), dataFor(b, m), len(m.File()))
+	}
+	tw.Flush()
+	if long {
+		for _, b := range vae.Builtins() {
+			m, _ := vae.Builtin(b.Name)
+			fmt.Fprintf(e.stdout, "\n%s: %v, %d latent buckets\n", b.Name, m.Arch, 1<<m.BucketBits)
+			if m.Description != "" {
+				fmt.Fprintf(e.stdout, "  %s\n", m.Description)
+			}
+		}
+	}
+	return exitOK
+}
+
+// dataFor says what data a built-in model is for.
+func dataFor(b vae.BuiltinInfo, m *vae.Model) string {
+	var bins []string
+	for _, x := range b.Binarizations {
+		if x == vae.None {
+			bins = append(bins, "8-bit")
+		} else {
+			bins = append(bins, x.String())
+		}
+	}
+	kind := "8-bit images, 0..255"
+	if m.Arch.Likelihood == vae.Bernoulli {
+		kind = "binarized images, bytes 0/1 (" + strings.Join(bins, ", ") + ")"
+	} else if len(bins) > 0 {
+		kind = "images, bytes 0..255 (" + strings.Join(bins, ", ") + ")"
+	}
+	if m.RecordSize() == 784 {
+		kind = "28x28 " + kind + ", e.g. MNIST"
+	}
+	return kind
+}
