@@ -1,0 +1,136 @@
+package stream
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bbans/bbans/vae"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden archives in testdata/golden")
+
+// goldenCase is an archive written once and kept: CI decodes it on every
+// CPU path (SIMD levels, noasm, GOAMD64=v3, arm64 under qemu) and re-encodes
+// its content, which must give the same bytes. An archive that stops
+// decoding bit-exactly is a failed build.
+type goldenCase struct {
+	name string
+	opts []WOption
+	data func(t testing.TB) []byte
+}
+
+func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
+	t.Helper()
+	d, err := vae.LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := vae.Binarize(d.Slice(lo, hi), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Data
+}
+
+var goldenCases = []goldenCase{
+	{"threshold", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 0, 40, vae.Threshold)
+	}},
+	{"sampled", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 40, 80, vae.Sampled)
+	}},
+	{"8bit", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 80, 120, vae.None)
+	}},
+	{"embedded", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 120, 130, vae.Threshold)
+	}},
+	{"escapes-stored-tail", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
+		d := mnistSlice(t, 130, 140, vae.Threshold)
+		d[3*784+400] = 7 // an escape in a binarized chunk
+		d = append(d, randomBytes(5*784, 11)...)
+		return append(d, 1, 0, 1)
+	}},
+	{"idx", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
+		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
+		return append(h, mnistSlice(t, 140, 152, vae.Threshold)...)
+	}},
+}
+
+func goldenPath(name string) string { return filepath.Join("testdata", "golden", name+".bbans") }
+
+// goldenSums reads testdata/golden/SHA256SUMS: "hex  name" per line, the
+// SHA-256 of each archive's decoded content.
+func goldenSums(t *testing.T) map[string]string {
+	b, err := os.ReadFile(filepath.Join("testdata", "golden", "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 {
+			sums[f[1]] = f[0]
+		}
+	}
+	return sums
+}
+
+func TestGolden(t *testing.T) {
+	if *update {
+		writeGolden(t)
+	}
+	sums := goldenSums(t)
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			archive, err := os.ReadFile(goldenPath(c.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := DecodeAll(archive, nil)
+			if err != nil {
+				t.Fatalf("golden archive no longer decodes: %v", err)
+			}
+			sum := sha256.Sum256(got)
+			if hex.EncodeToString(sum[:]) != sums[c.name+".bbans"] {
+				t.Fatalf("golden archive decodes to different content (sha256 %x)", sum)
+			}
+			again, err := EncodeAll(got, nil, c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again, archive) {
+				t.Fatalf("re-encoding the content gives different bytes (%d vs %d)", len(again), len(archive))
+			}
+		})
+	}
+}
+
+func writeGolden(t *testing.T) {
+	var sums strings.Builder
+	for _, c := range goldenCases {
+		data := c.data(t)
+		a, err := EncodeAll(data, nil, c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(goldenPath(c.name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenPath(c.name), a, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(&sums, "%x  %s.bbans\n", sum, c.name)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "golden", "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
