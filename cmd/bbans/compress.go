@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -17,7 +16,7 @@ func init() {
 }
 
 // addFileFlags defines the flags compress and decompress share.
-func addFileFlags(fs *flag.FlagSet, ff *fileFlags) {
+func addFileFlags(fs *flagSet, ff *fileFlags) {
 	boolFlag(fs, &ff.stdout, "write to standard output, keep the input", "c", "stdout")
 	stringFlag(fs, &ff.output, "write to `FILE` (only with one input; - for standard output)", "o", "output")
 	boolFlag(fs, &ff.force, "overwrite existing outputs; allow writing compressed data to a terminal", "f", "force")

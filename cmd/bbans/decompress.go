@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +19,7 @@ type readerFlags struct {
 	noEmbed   bool
 }
 
-func (rf *readerFlags) add(fs *flag.FlagSet) {
+func (rf *readerFlags) add(fs *flagSet) {
 	fs.Func("m", "decode archives of the model in `FILE.bbm` (repeatable)", func(s string) error {
 		rf.models = append(rf.models, s)
 		return nil

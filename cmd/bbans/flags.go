@@ -5,22 +5,67 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
-// newFlags returns a FlagSet for a command that reports its own errors, so
-// that the command can turn them into exitUsage. usage is the synopsis
-// printed by -h, after "usage: bbans ".
-func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+// flagSet is a command's flags with its synopsis, for -h.
+type flagSet struct {
+	*flag.FlagSet
+	e        *env
+	synopsis string
+}
+
+// newFlags returns the flags of a command, which reports its own errors so
+// that the command can turn them into exitUsage. synopsis follows
+// "usage: bbans " in the help.
+func newFlags(e *env, name, synopsis string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // parse errors are printed by parseFlags
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: bbans %s\n\noptions:\n", synopsis)
-		fs.SetOutput(e.stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+	fs.SetOutput(io.Discard) // errors are printed by parseFlags
+	fs.Usage = func() {}     // the flag package calls it on every error
+	return &flagSet{fs, e, synopsis}
+}
+
+// help prints the synopsis and the flags, aliases on one line
+// ("-f, --force"), in the order of their first name.
+func (fs *flagSet) help() {
+	w := fs.e.stderr
+	fmt.Fprintf(w, "usage: bbans %s\n\noptions:\n", fs.synopsis)
+	type entry struct {
+		names []string
+		f     *flag.Flag
 	}
-	return fs
+	var order []*entry
+	byUsage := map[string]*entry{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if en, ok := byUsage[f.Usage]; ok {
+			en.names = append(en.names, f.Name)
+			return
+		}
+		en := &entry{names: []string{f.Name}, f: f}
+		byUsage[f.Usage] = en
+		order = append(order, en)
+	})
+	for _, en := range order {
+		sort.Slice(en.names, func(i, j int) bool { return len(en.names[i]) < len(en.names[j]) })
+		var names []string
+		for _, n := range en.names {
+			if len(n) == 1 {
+				names = append(names, "-"+n)
+			} else {
+				names = append(names, "--"+n)
+			}
+		}
+		arg, usage := flag.UnquoteUsage(en.f)
+		line := "  " + strings.Join(names, ", ")
+		if arg != "" {
+			line += " " + arg
+		}
+		if d := en.f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "default") {
+			usage += " (default " + d + ")"
+		}
+		fmt.Fprintf(w, "%-24s %s\n", line, usage)
+	}
 }
 
 // parseFlags parses args like gzip and zstd do: flags may come before,
@@ -28,11 +73,11 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // operand (standard input or output). It returns the operands and, when
 // parsing stops the command, the exit code: exitOK after -h, exitUsage
 // after a mistake (with the message already printed).
-func parseFlags(e *env, fs *flag.FlagSet, args []string) (operands []string, code int, stop bool) {
+func parseFlags(e *env, fs *flagSet, args []string) (operands []string, code int, stop bool) {
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			fs.help()
 			return nil, exitOK, true
 		}
 		if err != nil {
@@ -55,7 +100,7 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) (operands []string, cod
 
 // isFlagValue reports whether args[i] is the value of the flag before it
 // ("-o --"), not the end-of-flags marker.
-func isFlagValue(fs *flag.FlagSet, args []string, i int) bool {
+func isFlagValue(fs *flagSet, args []string, i int) bool {
 	if i == 0 {
 		return false
 	}
@@ -79,21 +124,21 @@ func usageError(e *env, cmd, format string, a ...any) int {
 }
 
 // boolFlag defines a boolean flag under several names (-k and --keep).
-func boolFlag(fs *flag.FlagSet, p *bool, usage string, names ...string) {
+func boolFlag(fs *flagSet, p *bool, usage string, names ...string) {
 	for _, n := range names {
 		fs.BoolVar(p, n, *p, usage)
 	}
 }
 
 // intFlag defines an int flag under several names.
-func intFlag(fs *flag.FlagSet, p *int, usage string, names ...string) {
+func intFlag(fs *flagSet, p *int, usage string, names ...string) {
 	for _, n := range names {
 		fs.IntVar(p, n, *p, usage)
 	}
 }
 
 // stringFlag defines a string flag under several names.
-func stringFlag(fs *flag.FlagSet, p *string, usage string, names ...string) {
+func stringFlag(fs *flagSet, p *string, usage string, names ...string) {
 	for _, n := range names {
 		fs.StringVar(p, n, *p, usage)
 	}
