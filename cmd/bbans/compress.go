@@ -84,7 +84,7 @@ func runCompress(e *env, args []string) int {
 			}
 			return in + suffix, nil
 		},
-		transform: func(in io.Reader, out io.Writer) error {
+		transform: func(in io.Reader, out io.Writer, _ *progress) error {
 			zw, err := stream.NewWriter(out, opts...)
 			if err != nil {
 				return err

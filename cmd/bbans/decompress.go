@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/bbans/bbans/format"
 	"github.com/bbans/bbans/stream"
 )
 
@@ -47,8 +50,11 @@ func (rf *readerFlags) options(threads int) ([]stream.ROption, error) {
 }
 
 // decoder returns the transform that decompresses with opts.
-func decoder(opts []stream.ROption) func(in io.Reader, out io.Writer) error {
-	return func(in io.Reader, out io.Writer) error {
+func decoder(opts []stream.ROption) func(in io.Reader, out io.Writer, p *progress) error {
+	return func(in io.Reader, out io.Writer, p *progress) error {
+		if p.stop != nil {
+			in = peekRecordSize(in, p)
+		}
 		zr, err := stream.NewReader(in, opts...)
 		if err != nil {
 			return err
@@ -88,4 +94,16 @@ func runDecompress(e *env, args []string) int {
 		transform: decoder(opts),
 	}
 	return c.runAll(e, &ff, operands)
+}
+
+// peekRecordSize reads the archive header ahead, for the progress bar's
+// record count, and returns a reader that still yields every byte. A
+// header larger than the peek (an embedded model) leaves the count out.
+func peekRecordSize(in io.Reader, p *progress) io.Reader {
+	br := bufio.NewReaderSize(in, 64<<10)
+	b, _ := br.Peek(64 << 10)
+	if h, err := format.NewReader(bytes.NewReader(b), format.Limits{}).ReadHeader(); err == nil {
+		p.recordSize.Store(int64(h.RecordSize))
+	}
+	return br
 }

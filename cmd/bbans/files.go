@@ -29,7 +29,8 @@ type fileCmd struct {
 	// outName derives the output file name from the input's.
 	outName func(in string) (string, error)
 	// transform copies in to out, compressing or decompressing.
-	transform func(in io.Reader, out io.Writer) error
+	// The progress bar p may learn the record size.
+	transform func(in io.Reader, out io.Writer, p *progress) error
 }
 
 // inputError and outputError mark I/O failures, so that they give
@@ -209,7 +210,7 @@ func (c *fileCmd) one(e *env, ff *fileFlags, name string) int {
 	if c.compressing {
 		rawIn, rawOut = &p.raw, &p.packed
 	}
-	err := c.transform(countingReader{errReader{in, display}, rawIn}, countingWriter{out, rawOut})
+	err := c.transform(countingReader{errReader{in, display}, rawIn}, countingWriter{out, rawOut}, p)
 	p.done()
 	if err == nil && of != nil {
 		if err = of.commit(info, ff.force); err != nil {

@@ -18,12 +18,14 @@ import (
 // goroutine.
 type progress struct {
 	raw, packed atomic.Int64
+	// recordSize is the record size for the record count, 0 if unknown;
+	// decompress learns it from the archive header.
+	recordSize atomic.Int64
 
 	w          io.Writer
 	label      string
 	total      int64 // bytes expected on the side counted by totalRaw; 0 if unknown
 	totalRaw   bool  // total is of raw bytes (compress) rather than packed (decompress)
-	recordSize int
 	start      time.Time
 	stop       chan struct{}
 	wg         sync.WaitGroup
@@ -36,7 +38,8 @@ const progressDelay = 500 * time.Millisecond
 
 // newProgress starts a bar on e's standard error if it is a terminal.
 func newProgress(e *env, label string, total int64, totalRaw bool, recordSize int) *progress {
-	p := &progress{w: e.stderr, label: label, total: total, totalRaw: totalRaw, recordSize: recordSize, start: time.Now()}
+	p := &progress{w: e.stderr, label: label, total: total, totalRaw: totalRaw, start: time.Now()}
+	p.recordSize.Store(int64(recordSize))
 	if !e.stderrIsTerminal {
 		return p
 	}
@@ -91,8 +94,8 @@ func (p *progress) draw() {
 		fmt.Fprintf(&b, "%3.0f%% [%s%s] ", 100*frac, strings.Repeat("#", fill), strings.Repeat(".", width-fill))
 	}
 	fmt.Fprintf(&b, "%s -> %s", humanBytes(raw), humanBytes(packed))
-	if p.recordSize > 0 {
-		fmt.Fprintf(&b, "  %d records", raw/int64(p.recordSize))
+	if rs := p.recordSize.Load(); rs > 0 {
+		fmt.Fprintf(&b, "  %d records", raw/rs)
 	}
 	if secs > 0 {
 		fmt.Fprintf(&b, "  %.1f MB/s", float64(raw)/1e6/secs)
@@ -110,9 +113,9 @@ func humanBytes(n int64) string {
 	switch {
 	case n < 1e4:
 		return fmt.Sprintf("%d B", n)
-	case n < 1e7:
+	case n < 1e6:
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1e10:
+	case n < 1e9:
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
 	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
