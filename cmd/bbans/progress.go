@@ -22,14 +22,14 @@ type progress struct {
 	// decompress learns it from the archive header.
 	recordSize atomic.Int64
 
-	w          io.Writer
-	label      string
-	total      int64 // bytes expected on the side counted by totalRaw; 0 if unknown
-	totalRaw   bool  // total is of raw bytes (compress) rather than packed (decompress)
-	start      time.Time
-	stop       chan struct{}
-	wg         sync.WaitGroup
-	drawn      bool
+	w        io.Writer
+	label    string
+	total    int64 // bytes expected on the side counted by totalRaw; 0 if unknown
+	totalRaw bool  // total is of raw bytes (compress) rather than packed (decompress)
+	start    time.Time
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	drawn    bool
 }
 
 // progressDelay is how long a run goes before the bar appears, so that
