@@ -239,17 +239,18 @@ func (c *fileCmd) summary(e *env, in, out string, raw, packed int64, d time.Dura
 	if !c.compressing {
 		a, b = packed, raw
 	}
-	line := fmt.Sprintf("%s: %d -> %d bytes", in, a, b)
+	name := in
+	if out != "" {
+		name += " -> " + out
+	}
+	line := fmt.Sprintf("%s: %d -> %d bytes", name, a, b)
 	if raw > 0 {
 		line += fmt.Sprintf(" (%.2f%%, %.4f bits/dim)", 100*float64(packed)/float64(raw), 8*float64(packed)/float64(raw))
 	}
 	secs := d.Seconds()
-	line += fmt.Sprintf(", %.3f s", secs)
+	line += fmt.Sprintf(" in %.3f s", secs)
 	if secs > 0 {
 		line += fmt.Sprintf(", %.2f MB/s", float64(raw)/1e6/secs)
-	}
-	if out != "" {
-		line += ", " + out
 	}
 	fmt.Fprintln(e.stderr, line)
 }

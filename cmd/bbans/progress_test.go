@@ -37,7 +37,7 @@ func TestProgressSilent(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.Bytes())
 	}
 	s := errb.String()
-	if !strings.Contains(s, "(stdin): 31360 -> ") || !strings.Contains(s, "bits/dim") || !strings.HasSuffix(s, "(stdout)\n") {
+	if !strings.HasPrefix(s, "(stdin) -> (stdout): 31360 -> ") || !strings.Contains(s, "bits/dim") || !strings.HasSuffix(s, " MB/s\n") {
 		t.Errorf("summary on a terminal: %q", s)
 	}
 }

@@ -82,7 +82,7 @@ func createOut(name string, force bool) (*outFile, error) {
 	defer temps.Unlock()
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return nil, err
+		return nil, &outputError{name, err}
 	}
 	if temps.m == nil {
 		temps.m = map[string]bool{}

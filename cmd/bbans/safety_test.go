@@ -309,6 +309,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"decompress", "plain"}, "unknown suffix"},
 		{[]string{"compress", "missing"}, "missing: no such file"},
 		{[]string{"compress", "sub"}, "is a directory"},
+		{[]string{"compress", "-o", "nodir/x.bbans", "plain"}, "writing nodir/x.bbans: no such file"},
 	} {
 		r := bbans(t, dir, nil, c.args...)
 		if r.code != exitFailure || !bytes.Contains(r.stderr, []byte(c.msg)) {
