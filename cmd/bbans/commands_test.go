@@ -205,3 +205,25 @@ func TestFlagsAnywhere(t *testing.T) {
 		t.Errorf("cat -- -x.bbans: %q", out)
 	}
 }
+
+// TestTrainProgress trains in process with standard error as a terminal:
+// the bar is drawn within epochs and cleared before each epoch line.
+func TestTrainProgress(t *testing.T) {
+	_, th := mnistIDX(t)
+	dir := t.TempDir()
+	put(t, filepath.Join(dir, "th.idx"), th)
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, stderrIsTerminal: true}
+	code := run(e, []string{"train", "--data", filepath.Join(dir, "th.idx"), "--heldout", "100", "--epochs", "1",
+		"--enc", "8", "--dec", "8", "--latent", "2", "--batch", "10", "-o", filepath.Join(dir, "m.bbm")})
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.Bytes())
+	}
+	s := errb.String()
+	if !strings.Contains(s, "\repoch 1/1 [") || !strings.Contains(s, "\r\x1b[Kepoch   1/1  train ") {
+		t.Errorf("no progress bar, or not cleared before the epoch line:\n%q", s)
+	}
+	if !strings.Contains(s, "quantised in") || !strings.Contains(s, "wrote "+filepath.Join(dir, "m.bbm")) {
+		t.Errorf("no quantisation report:\n%s", s)
+	}
+}

@@ -299,6 +299,11 @@ func TestRefusals(t *testing.T) {
 	if r := inProcess([]byte("x"), true, "compress", "-f"); r.code != exitOK {
 		t.Errorf("compress -f to a terminal: %v", r)
 	}
+	var out, errb bytes.Buffer
+	e := &env{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errb, stdinIsTerminal: true}
+	if code := run(e, []string{"decompress"}); code != exitUsage || !strings.Contains(errb.String(), "terminal") {
+		t.Errorf("decompress from a terminal: exit %d, %s", code, errb.Bytes())
+	}
 	dir := t.TempDir()
 	put(t, filepath.Join(dir, "plain"), []byte("x"))
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
