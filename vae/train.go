@@ -26,6 +26,9 @@ type TrainConfig struct {
 	ProgressEvery int
 	// Init continues training from this model instead of a fresh one.
 	Init *FloatModel
+	// StopAfter, if positive, ends training after that epoch, with the
+	// learning-rate schedule still that of Epochs.
+	StopAfter int
 }
 
 // EvalSet is a named held-out dataset, already binarized if need be.
@@ -171,6 +174,9 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		pr.BestHeldout, pr.BestEpoch = bestBPD, bestEpoch
 		if progress != nil {
 			progress(pr)
+		}
+		if ep == cfg.StopAfter {
+			break
 		}
 	}
 	if best != nil {

@@ -41,6 +41,7 @@ func main() {
 		seed    = flag.Uint64("seed", 1, "seed")
 		out     = flag.String("out", "model.float", "output float checkpoint")
 		initF   = flag.String("init", "", "continue from this float checkpoint")
+		stop    = flag.Int("stop", 0, "stop after this epoch (the schedule stays that of -epochs)")
 		subset  = flag.Int("n", 0, "use only the first n training images (0: all 50,000)")
 		heldout = flag.Int("heldout", vae.MNISTHeldout, "held-out images (last of the 60,000 training images)")
 	)
@@ -67,7 +68,7 @@ func main() {
 	if *subset > 0 {
 		tr = tr.Slice(0, *subset)
 	}
-	cfg := vae.TrainConfig{Arch: a, Epochs: *epochs, BatchSize: *bs, LR: *lr, Seed: *seed, Binarization: b}
+	cfg := vae.TrainConfig{Arch: a, Epochs: *epochs, BatchSize: *bs, LR: *lr, Seed: *seed, Binarization: b, StopAfter: *stop}
 	if a.Likelihood == vae.Bernoulli {
 		th, _ := vae.Binarize(ho, vae.Threshold)
 		sa, _ := vae.Binarize(ho, vae.Sampled)
