@@ -68,3 +68,23 @@ func TestTrainRejects(t *testing.T) {
 		t.Errorf("bad architecture accepted")
 	}
 }
+
+func TestTrainStopAfter(t *testing.T) {
+	a := Arch{RecordSize: 8, Likelihood: Logistic, Components: 2, EncHidden: []int{4}, Latent: 2, DecHidden: []int{4}}
+	d := &Dataset{RecordSize: 8, Data: make([]byte, 8*40)}
+	for i := range d.Data {
+		d.Data[i] = byte(i * 7)
+	}
+	epochs := 0
+	_, err := Train(TrainConfig{Arch: a, Epochs: 5, StopAfter: 2, BatchSize: 10}, d, func(p Progress) {
+		if p.EpochDone {
+			epochs++
+			if p.Epochs != 5 {
+				t.Errorf("schedule of %d epochs", p.Epochs)
+			}
+		}
+	})
+	if err != nil || epochs != 2 {
+		t.Errorf("%d epochs, error %v", epochs, err)
+	}
+}
