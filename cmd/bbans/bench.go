@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bbans/bbans/internal/bench"
+)
+
+func init() {
+	register(&command{
+		name:    "bench",
+		summary: "compare bbans with gzip, zstd, xz, bzip2 and JPEG XL on MNIST or a file",
+		run:     runBench,
+	})
+}
+
+// runBench is `bbans bench`: every method on every data set in one run,
+// a Markdown table on standard output, progress on standard error.
+func runBench(e *env, args []string) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	data := fs.String("data", "mnist", "`mnist` (the 10,000 test images of GoMNIST) or a FILE (IDX, gzipped IDX, or raw)")
+	sets := fs.String("sets", strings.Join(bench.SetNames, ","), "data sets, comma-separated: "+strings.Join(bench.SetNames, ", "))
+	n := fs.Int("n", 0, "use the first `N` MNIST records (0: all)")
+	threads := fs.Int("T", 0, "bbans threads each way (0: all cores)")
+	effort := fs.Int("jxl-effort", bench.DefaultJXLEffort, "cjxl effort `E`, 1 to 9 (9 takes about a minute per 2800x2800 image)")
+	plotFile := fs.String("plot", "", "write the running rate of a bits-back chain and a bar chart to `FILE.png`")
+	noExternal := fs.Bool("no-external", false, "run only the in-process compressors: no bzip2, xz, zstd or cjxl processes")
+	quiet := fs.Bool("q", false, "no progress on standard error")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: bbans bench [flags]\n\n"+
+			"Compresses each data set with bbans (its built-in model, beside the model's\n"+
+			"negative ELBO) and with classic compressors, checks every round trip, and\n"+
+			"prints a Markdown table of sizes, bits/dim and speeds.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "bbans bench: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *effort < 1 || *effort > 9 {
+		fmt.Fprintf(e.stderr, "bbans bench: --jxl-effort %d: want 1 to 9\n", *effort)
+		return exitUsage
+	}
+	if *n < 0 || *threads < 0 {
+		fmt.Fprintf(e.stderr, "bbans bench: -n and -T must not be negative\n")
+		return exitUsage
+	}
+	names := strings.Split(*sets, ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+
+	var (
+		ss  []*bench.Set
+		err error
+	)
+	if *data == "mnist" {
+		ss, err = bench.LoadMNIST(names, *n)
+	} else {
+		if *n != 0 {
+			fmt.Fprintf(e.stderr, "bbans bench: -n applies to MNIST only\n")
+			return exitUsage
+		}
+		ss, err = bench.LoadFile(*data, names)
+	}
+	if err != nil {
+		benchError(e, err)
+		if errors.Is(err, bench.ErrUnknownSet) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+
+	cfg := bench.Config{
+		Sets:      ss,
+		Threads:   *threads,
+		External:  !*noExternal,
+		JXLEffort: *effort,
+		Trace:     *plotFile != "",
+	}
+	if !*quiet {
+		cfg.Log = e.stderr
+	}
+	rep, err := bench.Run(cfg)
+	if err != nil {
+		benchError(e, err)
+		return exitFailure
+	}
+	if err := rep.Markdown(e.stdout); err != nil {
+		benchError(e, err)
+		return exitFailure
+	}
+	if *plotFile != "" {
+		if err := benchWritePlot(rep, *plotFile); err != nil {
+			benchError(e, err)
+			return exitFailure
+		}
+		if !*quiet {
+			fmt.Fprintf(e.stderr, "bench: plot written to %s\n", *plotFile)
+		}
+	}
+	for _, r := range rep.Results {
+		if r.Skipped == "" && !r.Verified {
+			fmt.Fprintf(e.stderr, "bbans bench: %s on %s did not round-trip\n", r.Method, r.Set)
+			return exitFailure
+		}
+	}
+	return exitOK
+}
+
+// benchWritePlot draws the report into file, through a temporary file
+// beside it, so that a failed run leaves no half-written picture.
+func benchWritePlot(rep *bench.Report, file string) error {
+	var b bytes.Buffer
+	if err := rep.Plot(&b); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b.Bytes())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// benchError prints err, which may come from package bench and name it.
+func benchError(e *env, err error) {
+	fmt.Fprintf(e.stderr, "bbans bench: %s\n", strings.TrimPrefix(err.Error(), "bench: "))
+}
