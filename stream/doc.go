@@ -1,0 +1,22 @@
+// Package stream reads and writes .bbans archives as Go streams: a Writer
+// (io.WriteCloser) that compresses what is written to it and a Reader
+// (io.Reader, io.WriterTo) that decompresses, in the style of compress/gzip
+// and klauspost/compress/zstd, plus EncodeAll and DecodeAll for whole
+// buffers.
+//
+// Records (784-byte MNIST images for the built-in models) are cut into
+// chunks; each chunk is one bits-back ANS message (Townsend, Bird & Barber,
+// "Practical lossless compression with latent variables using bits back
+// coding", ICLR 2019) coded on a few lanes with a model from package vae
+// (SPEC.md section 5), inside the container of package format (SPEC.md
+// section 4). Chunks are coded and decoded in parallel and emitted in
+// order, so memory stays bounded by the chunk size times the concurrency
+// whatever the input size.
+//
+// Any input round-trips: a partial record at the end goes into a tail
+// frame, a record the model cannot code (a 7 in binarized data) is escaped
+// inside its chunk, and a chunk that does not compress is stored. Every
+// chunk is checked against its CRC-32C when read, and damage is reported as
+// an error carrying the byte offset (format.CorruptInputError), never as
+// silently wrong output.
+package stream
