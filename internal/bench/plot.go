@@ -145,11 +145,13 @@ func (t *Trace) plot() (*plot.Plot, error) {
 		p.Legend.Add(fmt.Sprintf("negative ELBO %.4f", t.NegELBO), l)
 	}
 	p.Legend.Top = true
-	// The y range shows the start without letting single expensive
-	// records squash the long run: up to the larger of the first
-	// cumulative value and twice the negative ELBO.
-	p.Y.Min = 0
-	p.Y.Max = math.Max(cumulative[0], 2*t.NegELBO) * 1.05
+	// The y range holds the first records (the initial bits), the moving
+	// average and the negative ELBO, with room at the top for the legend.
+	top := t.NegELBO
+	for i := range moving {
+		top = math.Max(top, math.Max(moving[i], cumulative[i]))
+	}
+	p.Y.Min, p.Y.Max = 0, top*1.25
 	if n > 0 {
 		p.X.Min, p.X.Max = 1, float64(n)
 	}
