@@ -160,3 +160,26 @@ func TestPlot(t *testing.T) {
 		}
 	}
 }
+
+func TestNiceTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{0, 2.5, "0.0 0.5 1.0 1.5 2.0 2.5"},
+		{0, 0.9, "0.0 0.2 0.4 0.6 0.8"},
+		{0, 0.23, "0.00 0.05 0.10 0.15 0.20"},
+		{0, 1.3, "0.0 0.2 0.4 0.6 0.8 1.0 1.2"},
+		{0, 30, "0 5 10 15 20 25 30"},
+	} {
+		var labels []string
+		for _, tk := range (niceTicks{}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, " "); got != c.want {
+			t.Errorf("Ticks(%v, %v) = %s, want %s", c.lo, c.hi, got, c.want)
+		}
+	}
+}

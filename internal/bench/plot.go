@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -152,6 +153,7 @@ func (t *Trace) plot() (*plot.Plot, error) {
 		top = math.Max(top, math.Max(moving[i], cumulative[i]))
 	}
 	p.Y.Min, p.Y.Max = 0, top*1.25
+	p.Y.Tick.Marker = niceTicks{}
 	if n > 0 {
 		p.X.Min, p.X.Max = 1, float64(n)
 	}
@@ -225,5 +227,38 @@ func (rep *Report) bars(set string) (*plot.Plot, error) {
 		p.Add(l)
 	}
 	p.X.Max = xmax * 1.2 // room for the labels
+	p.X.Tick.Marker = niceTicks{}
 	return p, nil
+}
+
+// niceTicks marks an axis at four to seven round values (steps of 1, 2, 2.5
+// or 5 times a power of ten); gonum's default gives as few as two.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	raw := (hi - lo) / 7 // at most seven intervals
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := pow
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if step = m * pow; step >= raw {
+			break
+		}
+	}
+	prec := 0 // the decimals that step needs
+	for x := step; prec < 6 && math.Abs(x-math.Round(x)) > 1e-9; x *= 10 {
+		prec++
+	}
+	var ticks []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', prec, 64)})
+		for k := 1; k < 5; k++ { // minor ticks
+			if m := v + float64(k)*step/5; m <= hi {
+				ticks = append(ticks, plot.Tick{Value: m})
+			}
+		}
+	}
+	return ticks
 }
