@@ -12,20 +12,25 @@ import (
 )
 
 // DefaultJXLEffort is the cjxl effort of `bbans bench`, chosen for the
-// two-minute budget of a bench over the three MNIST sets on two cores.
-// Measured here (cjxl 0.7, 2800x2800 tiled MNIST test set, 8-bit /
-// threshold, bits/dim and CPU seconds):
+// two-minute budget of a bench over the three MNIST sets on two cores that
+// other work shares. Measured here (cjxl 0.7, the 2800x2800 tiled MNIST
+// test set; bits/dim for 8-bit / threshold / sampled, then CPU seconds for
+// 8-bit / threshold):
 //
-//	-e 7          1.463 / 0.1663    3 s /  2 s
-//	-e 8          1.414 / 0.1627    7 s /  5 s
-//	-e 8 -P 15    1.146 / 0.1627   16 s /  9 s
-//	-e 9          1.114 / 0.1623   41 s / 24 s
+//	-e 7          1.463 / 0.1663 /   -       3 s /  2 s
+//	-e 7 -P 15    1.182 / 0.1665 / 0.2069    9 s /  3 s
+//	-e 8          1.414 / 0.1627 /   -       7 s /  5 s
+//	-e 8 -P 15    1.146 / 0.1627 / 0.2049   16 s /  9 s
+//	-e 9          1.114 / 0.1623 / 0.204    41 s / 24 s
 //
-// Effort 9 alone would take most of the budget. On 8-bit images most of
-// its gain comes from choosing the predictor per leaf of the context tree
-// (-P 15, which effort 9 does by itself), so the bench always passes
-// -P 15: effort 8 then comes within 3% of effort 9 at a third of its time.
-const DefaultJXLEffort = 8
+// On 8-bit images most of effort 9's gain comes from choosing the
+// predictor per leaf of the context tree (-P 15, which effort 9 does by
+// itself), so the bench always passes -P 15. Effort 9 alone would take
+// most of the budget, and effort 8 did not fit it on a loaded machine
+// (JPEG XL alone took 64 s of wall time), so the default is 7: within 3%
+// of effort 8 and 6% of effort 9 on 8-bit MNIST, and 2.6% of effort 9 on
+// threshold. --jxl-effort 9 gives the strongest anchor.
+const DefaultJXLEffort = 7
 
 // jxlArgs are the options of cjxl besides the effort: lossless, and the
 // per-context predictor (see DefaultJXLEffort).
