@@ -25,7 +25,7 @@ func BenchmarkNets(b *testing.B) {
 		for i := range lat {
 			lat[i] = int32((i * 2654435761) % m.buckets.Buckets())
 		}
-		for _, l := range []simd.Level{simd.Generic, simd.Best()} {
+		for _, l := range simd.Levels() {
 			run := func(net string, f func()) {
 				b.Run(name+"/"+net+"/"+l.String(), func(b *testing.B) {
 					defer simd.ForceLevel(l)()
