@@ -1,0 +1,47 @@
+package vae
+
+import "testing"
+
+// TestBuiltinTargets evaluates the built-in models on the 10,000 MNIST
+// test images with the integer model's exact coding probabilities and
+// checks the targets of the vae issue (bits/dim of the negative ELBO,
+// latent discretisation included).
+func TestBuiltinTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates 30,000 images")
+	}
+	test := mnistOrSkip(t, "test")
+	for _, c := range []struct {
+		model string
+		bin   Binarization
+		max   float64
+	}{
+		{"mnist-bin", Threshold, 0.15},
+		{"mnist-bin", Sampled, 0.19},
+		{"mnist", None, 1.36},
+	} {
+		m, err := Builtin(c.model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := Binarize(test, c.bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cost, err := m.NegELBO(d, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s on %v: %v", c.model, c.bin, cost)
+		if got := cost.BitsPerByte(); got > c.max {
+			t.Errorf("%s on %v: %.4f bits/dim, target %.2f", c.model, c.bin, got, c.max)
+		}
+	}
+	if _, err := Builtin("nope"); err == nil {
+		t.Errorf("unknown built-in model found")
+	}
+	m, _ := Builtin("mnist")
+	if got, ok := BuiltinByHash(m.Hash()); !ok || got != m {
+		t.Errorf("BuiltinByHash does not find mnist")
+	}
+}
