@@ -13,7 +13,9 @@ import (
 // requantisation and table look-ups, so every machine computes the same
 // coding probabilities (SPEC.md section 3). A Model is immutable and safe
 // for concurrent use; coding goes through a Coder (NewCoder) per
-// goroutine. Load one with ReadModel or Builtin.
+// goroutine. Load one with ReadModel, ParseModel or Builtin, or make one
+// with Quantize; its exported fields are what the model file holds and
+// must not be modified.
 type Model struct {
 	Arch Arch
 	// Coding parameters.
