@@ -3,12 +3,13 @@ package stream
 import "github.com/bbans/bbans/ans"
 
 // Model is what a stream codes records with: a latent-variable model with a
-// name, an identity (the SHA-256 of its model file, SPEC.md section 3) and a
-// fixed record size. Package vae provides the built-in ones.
+// name, an identity (the SHA-256 that names its model file, SPEC.md section
+// 3.1) and a fixed record size. Package vae provides the built-in ones.
 type Model interface {
 	// Name is the model's short name, for people (e.g. "mnist-bin").
 	Name() string
-	// Hash is the SHA-256 of the model file; archives name models by it.
+	// Hash is the model's SHA-256 as SPEC.md section 3.1 defines it;
+	// archives name models by it.
 	Hash() [32]byte
 	// RecordSize is the number of bytes in one record.
 	RecordSize() int

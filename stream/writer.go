@@ -178,13 +178,15 @@ func (z *Writer) newBuf() []byte {
 }
 
 // chooseModel fixes the model when the caller gave none: among the
-// registered models of the record size, the first (in registration order,
-// most specialised first) that can code every whole record of sample, else
-// the first that can code most of them.
+// registered models of the record size, in registration order (most
+// specialised first), the first that can code all but a few of the whole
+// records of sample (at most 1% + 1, which are then escaped), else the one
+// that can code the most.
 func (z *Writer) chooseModel(sample []byte) error {
 	if z.model != nil {
 		return nil
 	}
+	records := len(sample) / z.recordSize
 	var best Model
 	bestCoded := -1
 	for _, m := range Models() {
@@ -197,11 +199,12 @@ func (z *Writer) chooseModel(sample []byte) error {
 				coded++
 			}
 		}
+		if records-coded <= records/100+1 {
+			best = m
+			break
+		}
 		if coded > bestCoded {
 			best, bestCoded = m, coded
-		}
-		if coded == len(sample)/z.recordSize {
-			break
 		}
 	}
 	if best == nil {
