@@ -119,8 +119,7 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 		sig, prec := c.m.SigmoidTable, c.m.LikPrec
 		for i := range R {
 			p := s*R + i
-			v := c.w.mix.find(sig, p, m.Peek(lane, prec), prec)
-			start, freq := c.w.mix.interval(sig, p, v, prec)
+			v, start, freq := c.w.mix.find(sig, p, m.Peek(lane, prec), prec)
 			m.Pop(lane, start, freq, prec)
 			rec[i] = v
 		}
