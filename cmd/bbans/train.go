@@ -24,7 +24,7 @@ type trainFlags struct {
 	bin, lik               string
 	components, latent     int
 	enc, dec               string
-	epochs, batch          int
+	epochs, batch, stop    int
 	lr                     float64
 	seed                   uint64
 	bucketBits             uint
@@ -51,6 +51,7 @@ func runTrain(e *env, args []string) int {
 	intFlag(fs, &tf.latent, "latent dimensions `D`", "latent")
 	intFlag(fs, &tf.epochs, "passes over the training records", "epochs")
 	intFlag(fs, &tf.batch, "records per Adam step", "batch")
+	intFlag(fs, &tf.stop, "stop after epoch `N`, keeping the learning-rate schedule of --epochs (0: run them all)", "stop")
 	fs.Float64Var(&tf.lr, "lr", tf.lr, "Adam's initial learning rate (cosine decay to a twentieth)")
 	fs.Uint64Var(&tf.seed, "seed", tf.seed, "`SEED` of weights, shuffling and noise; the same seed, data and -T repeat a run")
 	fs.UintVar(&tf.bucketBits, "bucket-bits", tf.bucketBits, "2^`K` latent buckets in the integer model")
@@ -118,6 +119,8 @@ func (tf *trainFlags) config() (vae.TrainConfig, error) {
 		return cfg, fmt.Errorf("--epochs and --batch must be at least 1")
 	case tf.lr <= 0:
 		return cfg, fmt.Errorf("--lr must be positive")
+	case tf.stop < 0 || tf.stop > tf.epochs:
+		return cfg, fmt.Errorf("--stop %d outside [0, --epochs]", tf.stop)
 	case tf.n < 0, tf.recordSize < 0:
 		return cfg, fmt.Errorf("-n and --record-size must not be negative")
 	case tf.bucketBits < 1 || tf.bucketBits > 16:
@@ -125,7 +128,7 @@ func (tf *trainFlags) config() (vae.TrainConfig, error) {
 	case tf.quantile <= 0 || tf.quantile > 1:
 		return cfg, fmt.Errorf("--quantile must be in (0, 1]")
 	}
-	return vae.TrainConfig{Arch: a, Epochs: tf.epochs, BatchSize: tf.batch, LR: tf.lr, Seed: tf.seed, Binarization: b}, nil
+	return vae.TrainConfig{Arch: a, Epochs: tf.epochs, BatchSize: tf.batch, LR: tf.lr, Seed: tf.seed, Binarization: b, StopAfter: tf.stop}, nil
 }
 
 // widths parses "500,250" (or vaetrain's "500-250").
