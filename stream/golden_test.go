@@ -21,9 +21,19 @@ var update = flag.Bool("update", false, "rewrite the golden archives in testdata
 // its content, which must give the same bytes. An archive that stops
 // decoding bit-exactly is a failed build.
 type goldenCase struct {
-	name string
-	opts []WOption
-	data func(t testing.TB) []byte
+	name  string
+	model string // pinned, so that a new default model changes no golden bytes
+	opts  []WOption
+	data  func(t testing.TB) []byte
+}
+
+// options returns the case's writer options, its model first.
+func (c goldenCase) options(t testing.TB) []WOption {
+	m, err := Lookup(c.model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]WOption{WithModel(m)}, c.opts...)
 }
 
 func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
@@ -40,25 +50,25 @@ func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
 }
 
 var goldenCases = []goldenCase{
-	{"threshold", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
+	{"threshold", "mnist-bin", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 0, 40, vae.Threshold)
 	}},
-	{"sampled", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
+	{"sampled", "mnist-bin", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 40, 80, vae.Sampled)
 	}},
-	{"8bit", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+	{"8bit", "mnist", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 80, 120, vae.None)
 	}},
-	{"embedded", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	{"embedded", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 120, 130, vae.Threshold)
 	}},
-	{"escapes-stored-tail", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
+	{"escapes-stored-tail", "mnist-bin", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 130, 140, vae.Threshold)
 		d[3*784+400] = 7 // an escape in a binarized chunk
 		d = append(d, randomBytes(5*784, 11)...)
 		return append(d, 1, 0, 1)
 	}},
-	{"idx", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
+	{"idx", "mnist-bin", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
 		return append(h, mnistSlice(t, 140, 152, vae.Threshold)...)
 	}},
@@ -102,7 +112,7 @@ func TestGolden(t *testing.T) {
 			if hex.EncodeToString(sum[:]) != sums[c.name+".bbans"] {
 				t.Fatalf("golden archive decodes to different content (sha256 %x)", sum)
 			}
-			again, err := EncodeAll(got, nil, c.opts...)
+			again, err := EncodeAll(got, nil, c.options(t)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +127,7 @@ func writeGolden(t *testing.T) {
 	var sums strings.Builder
 	for _, c := range goldenCases {
 		data := c.data(t)
-		a, err := EncodeAll(data, nil, c.opts...)
+		a, err := EncodeAll(data, nil, c.options(t)...)
 		if err != nil {
 			t.Fatal(err)
 		}
