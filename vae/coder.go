@@ -93,7 +93,10 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 	R := c.m.Arch.RecordSize
 	for s, lane := range c.slot {
 		rec := records[lane][:R]
-		if c.m.Arch.Likelihood == Bernoulli {
+		if c.m.Arch.Likelihood == BernoulliAR {
+			c.w.arProbs(s, rec)
+		}
+		if c.m.Arch.Likelihood.Binary() {
 			ans.PushBernoulli(m, lane, rec, c.w.probs[s*R:(s+1)*R], BernoulliPrec)
 			continue
 		}
@@ -112,6 +115,10 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 	for s := len(c.slot) - 1; s >= 0; s-- {
 		lane := c.slot[s]
 		rec := records[lane][:R]
+		if c.m.Arch.Likelihood == BernoulliAR {
+			c.w.popAR(m, lane, s, rec)
+			continue
+		}
 		if c.m.Arch.Likelihood == Bernoulli {
 			ans.PopBernoulli(m, lane, c.w.probs[s*R:(s+1)*R], BernoulliPrec, rec)
 			continue

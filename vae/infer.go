@@ -14,6 +14,7 @@ type worker struct {
 	sigma []int32   // lanes x Latent, Q16
 	// Likelihood parameters of the batch, lanes x RecordSize each.
 	probs []uint16 // Bernoulli
+	arIdx []uint16 // BernoulliAR: decoder logit indices
 	mix   mixBatch // logistic
 }
 
@@ -29,8 +30,11 @@ func newWorker(m *Model, lanes int) *worker {
 	w.acc = make([]int32, lanes*max(2*a.Latent, a.RecordSize*a.Params()))
 	w.mu = make([]int32, lanes*a.Latent)
 	w.sigma = make([]int32, lanes*a.Latent)
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		w.probs = make([]uint16, lanes*a.RecordSize)
+		if a.Likelihood == BernoulliAR {
+			w.arIdx = make([]uint16, lanes*a.RecordSize)
+		}
 	} else {
 		w.mix = newMixBatch(a.Components, lanes*a.RecordSize)
 	}
@@ -99,6 +103,10 @@ func (w *worker) decode(n int) {
 	m := w.m
 	R := m.Arch.RecordSize
 	out := w.mlp(len(m.Enc), len(m.Dec), n)
+	if m.Arch.Likelihood == BernoulliAR {
+		w.setARIndex(out[:n*R]) // probabilities need the record: arProbs, popAR
+		return
+	}
 	if m.Arch.Likelihood == Bernoulli {
 		last := int32(len(m.ProbTable) - 1)
 		pr := w.probs[:n*R]

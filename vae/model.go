@@ -31,7 +31,10 @@ type Model struct {
 	InvScaleTable []int32  // log-scale index -> 64/s in Q12
 	SigmoidTable  []uint32 // sigmoid at steps of 1/32 over [-16, 16], Q30
 	ExpTable      []int32  // mixture weight of a logit gap, Q16
-	Description   string   // free text: how the model was made
+	// ARTable (BernoulliAR) maps context c and logit index t to P(bit =
+	// 1) = ARTable[c*513+t] / 2^16 (ar_bernoulli.go).
+	ARTable     []uint16
+	Description string // free text: how the model was made
 
 	name    string
 	file    []byte
@@ -94,7 +97,7 @@ func (m *Model) Codable(record []byte) bool {
 	if len(record) != m.Arch.RecordSize {
 		return false
 	}
-	if m.Arch.Likelihood == Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		var or byte
 		for _, b := range record {
 			or |= b

@@ -166,7 +166,7 @@ func (p *parser) model() (*Model, error) {
 	if m.BucketBits < 1 || m.BucketBits > ans.MaxBucketBits || m.PosteriorPrec <= m.BucketBits || m.PosteriorPrec > 24 {
 		return nil, fmt.Errorf("bucket bits %d and posterior precision %d outside 1 <= k < prec <= 24", m.BucketBits, m.PosteriorPrec)
 	}
-	if a.Likelihood == Bernoulli && m.LikPrec != BernoulliPrec {
+	if a.Likelihood.Binary() && m.LikPrec != BernoulliPrec {
 		return nil, fmt.Errorf("Bernoulli precision %d, want %d", m.LikPrec, BernoulliPrec)
 	}
 	if a.Likelihood == Logistic && (m.LikPrec < 12 || m.LikPrec > 28) {
@@ -309,6 +309,11 @@ func (p *parser) tables(m *Model) error {
 	for i, v := range m.ExpTable {
 		if v < 0 || v > 1<<16 || i == 0 && v < 1 {
 			return fmt.Errorf("exp table entry %d outside [0, 2^16] (entry 0 >= 1)", v)
+		}
+	}
+	if m.Arch.Likelihood == BernoulliAR {
+		if m.ARTable, err = p.arTable(); err != nil {
+			return err
 		}
 	}
 	if n, err = p.count(1); err != nil {
