@@ -111,6 +111,9 @@ func (m *FloatModel) withAR() *FloatModel {
 // arParams returns the trainable context tables (none for other
 // likelihoods).
 func (m *FloatModel) arParams() [][]float32 {
+	if m.AR8 != nil {
+		return [][]float32{m.AR8.R, m.AR8.G}
+	}
 	if m.AR == nil {
 		return nil
 	}
@@ -119,8 +122,8 @@ func (m *FloatModel) arParams() [][]float32 {
 
 // newARGrads allocates the gradients of the context tables.
 func (p *pass) newARGrads() {
-	if p.m.AR != nil {
-		p.gAR = [][]float32{make([]float32, arContexts), make([]float32, arContexts)}
+	for _, t := range p.m.arParams() {
+		p.gAR = append(p.gAR, make([]float32, len(t)))
 	}
 }
 

@@ -9,27 +9,50 @@ import (
 	"github.com/bbans/bbans/ans"
 )
 
-// TestARGradients compares the analytic gradients of a BernoulliAR
-// model's negative ELBO (decoder and context tables) with central finite
-// differences.
+// TestARGradients compares the analytic gradients of the negative ELBO of
+// the autoregressive likelihoods (nets and context tables) with central
+// finite differences.
 func TestARGradients(t *testing.T) {
+	for _, a := range []Arch{
+		{RecordSize: 25, Likelihood: BernoulliAR, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}},
+		{RecordSize: 25, Likelihood: LogisticAR, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}},
+		{RecordSize: 25, Likelihood: LogisticAR, Components: 2, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}},
+	} {
+		t.Run(a.String(), func(t *testing.T) { checkARGradients(t, a) })
+	}
+}
+
+func checkARGradients(t *testing.T, a Arch) {
 	noLatentRounding = true
 	defer func() { noLatentRounding = false }()
-	a := Arch{RecordSize: 25, Likelihood: BernoulliAR, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}}
 	m, err := NewFloatModel(a, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := rand.New(rand.NewPCG(1, 2))
-	for i := range m.AR.A {
-		m.AR.A[i] = float32(0.5 + g.Float64())
-		m.AR.B[i] = float32(g.NormFloat64())
+	if m.AR != nil {
+		for i := range m.AR.A {
+			m.AR.A[i] = float32(0.5 + g.Float64())
+			m.AR.B[i] = float32(g.NormFloat64())
+		}
+	}
+	if m.AR8 != nil {
+		for i := range m.AR8.R {
+			m.AR8.R[i] = float32(0.2 * g.NormFloat64())
+		}
+		for i := range m.AR8.G {
+			m.AR8.G[i] = float32(0.3 * g.NormFloat64())
+		}
 	}
 	recs := make([][]byte, 6)
 	for i := range recs {
 		recs[i] = make([]byte, a.RecordSize)
 		for j := range recs[i] {
-			recs[i][j] = byte(g.IntN(2))
+			if a.Likelihood.Binary() {
+				recs[i][j] = byte(g.IntN(2))
+			} else {
+				recs[i][j] = []byte{0, 255, 3, 128, 200, 254, 1}[g.IntN(7)]
+			}
 		}
 	}
 	p := newPass(m, len(recs))
@@ -40,11 +63,17 @@ func TestARGradients(t *testing.T) {
 	for li, l := range m.layers() {
 		all = append(all, pg{l.W, p.gW[li]}, pg{l.B, p.gB[li]})
 	}
-	all = append(all, pg{m.AR.A, p.gAR[0]}, pg{m.AR.B, p.gAR[1]})
+	for i, v := range m.arParams() {
+		all = append(all, pg{v, p.gAR[i]})
+	}
 	bad, checked := 0, 0
-	for _, w := range all {
-		for j := 0; j < len(w.v); j += 1 + len(w.v)/17 {
-			if w.g[j] == 0 && len(w.v) == arContexts {
+	for pi, w := range all {
+		step := 1 + len(w.v)/17
+		if pi >= 2*len(m.layers()) {
+			step = 1 // every context-table entry
+		}
+		for j := 0; j < len(w.v); j += step {
+			if w.g[j] == 0 && pi >= 2*len(m.layers()) {
 				continue // a context the records never show
 			}
 			old := w.v[j]
@@ -58,7 +87,7 @@ func TestARGradients(t *testing.T) {
 			checked++
 			if d := math.Abs(num - float64(w.g[j])); d > 2e-2*max(1, math.Abs(num)) {
 				bad++
-				t.Logf("param %d: analytic %g, numeric %g", j, w.g[j], num)
+				t.Logf("param set %d entry %d: analytic %g, numeric %g", pi, j, w.g[j], num)
 			}
 		}
 	}
@@ -100,12 +129,21 @@ func TestARContext(t *testing.T) {
 // coder spends: coding test images onto a message full of random bits
 // grows it by the summed cost to within a bit per record.
 func TestARCostIsExact(t *testing.T) {
-	_, m := tinyModel(t, BernoulliAR, 1)
-	d := testImages(t, m, 40)
+	for _, c := range []struct {
+		lik Likelihood
+		K   int
+	}{{BernoulliAR, 1}, {LogisticAR, 2}} {
+		_, m := tinyModel(t, c.lik, c.K)
+		t.Run(m.Arch.String(), func(t *testing.T) { checkARCost(t, m) })
+	}
+}
+
+func checkARCost(t *testing.T, m *Model) {
+	d := testImages(t, m, 30)
 	coder := m.NewCoder(1)
 	msg := ans.NewMessage(1)
 	g := SplitMix64{State: 9}
-	for range 2000 {
+	for range 20000 {
 		msg.Push(0, uint32(g.Next()>>48), 1, 16)
 	}
 	lat := [][]int32{make([]int32, m.LatentSize())}
@@ -125,13 +163,23 @@ func TestARCostIsExact(t *testing.T) {
 		}
 		w.setLatent(0, lat[0])
 		w.decode(1)
-		w.arProbs(0, rec)
-		for k, v := range rec {
-			p := float64(w.probs[k])
-			if v == 0 {
-				p = 1<<BernoulliPrec - p
+		if m.Arch.Likelihood == BernoulliAR {
+			w.arProbs(0, rec)
+			for k, v := range rec {
+				p := float64(w.probs[k])
+				if v == 0 {
+					p = 1<<BernoulliPrec - p
+				}
+				want += BernoulliPrec - math.Log2(p)
 			}
-			want += BernoulliPrec - math.Log2(p)
+		} else {
+			if m.Arch.Likelihood == LogisticAR {
+				w.ar8AdjustAll(0, rec)
+			}
+			for k, v := range rec {
+				_, f := w.mix.interval(m.SigmoidTable, k, v, m.LikPrec)
+				want += float64(m.LikPrec) - math.Log2(float64(f))
+			}
 		}
 		if math.Abs(got-want) > 1 {
 			t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, got, want)
@@ -156,7 +204,8 @@ func TestARCostIsExact(t *testing.T) {
 	for _, v := range coded {
 		sum += v
 	}
-	if r := sum / float64(c.Bytes) / c.BitsPerByte(); r < 0.9 || r > 1.1 {
+	t.Logf("coded %.4f bits/dim, NegELBO %v", sum/float64(c.Bytes), c)
+	if r := sum / float64(c.Bytes) / c.BitsPerByte(); m.Arch.Likelihood == BernoulliAR && (r < 0.9 || r > 1.1) {
 		t.Errorf("coded %.4f bits/dim, NegELBO %v", sum/float64(c.Bytes), c)
 	}
 }
@@ -183,6 +232,29 @@ func TestARTrainReducesNegELBO(t *testing.T) {
 	after := f.NegELBO(held, 1)
 	t.Logf("held-out negative ELBO %.4f (bernoulli) -> %.4f (bernoulli-ar)", b0, after)
 	if !(after < b0-0.02) {
+		t.Errorf("negative ELBO did not fall: %.4f -> %.4f", b0, after)
+	}
+}
+
+// TestAR8TrainReducesNegELBO is TestARTrainReducesNegELBO for LogisticAR
+// from a trained Logistic model.
+func TestAR8TrainReducesNegELBO(t *testing.T) {
+	f0, _ := tinyModel(t, Logistic, 2)
+	all := mnistOrSkip(t, "train")
+	held := all.Slice(59000, 59200)
+	ar := f0.withAR8()
+	b0, a0 := f0.NegELBO(held, 1), ar.NegELBO(held, 1)
+	if math.Abs(b0-a0) > 1e-6 {
+		t.Fatalf("zero context tables change the negative ELBO: %.6f -> %.6f", b0, a0)
+	}
+	cfg := TrainConfig{Arch: ar.Arch, Epochs: 1, BatchSize: 50, LR: 3e-3, Seed: 5, Init: f0}
+	f, err := Train(cfg, all.Slice(0, 500), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.NegELBO(held, 1)
+	t.Logf("held-out negative ELBO %.4f (logistic) -> %.4f (logistic-ar)", b0, after)
+	if !(after < b0-0.05) {
 		t.Errorf("negative ELBO did not fall: %.4f -> %.4f", b0, after)
 	}
 }

@@ -23,7 +23,13 @@ const (
 	// refined by the bits of ten causal neighbours (ar_bernoulli.go):
 	// p(s|y) = prod_i p(s_i | y, s_<i).
 	BernoulliAR Likelihood = 3
+	// LogisticAR is Logistic with each component's mean and scale moved by
+	// the bytes of causal neighbours (ar_logistic.go).
+	LogisticAR Likelihood = 4
 )
+
+// isLogistic reports whether l is a discretised logistic mixture.
+func (l Likelihood) isLogistic() bool { return l == Logistic || l == LogisticAR }
 
 // Binary reports whether l codes bytes 0 and 1 only.
 func (l Likelihood) Binary() bool { return l == Bernoulli || l == BernoulliAR }
@@ -36,6 +42,8 @@ func (l Likelihood) String() string {
 		return "logistic"
 	case BernoulliAR:
 		return "bernoulli-ar"
+	case LogisticAR:
+		return "logistic-ar"
 	}
 	return fmt.Sprintf("Likelihood(%d)", uint8(l))
 }
@@ -91,7 +99,7 @@ func (a *Arch) Validate() error {
 		if a.Components != 1 {
 			return fmt.Errorf("vae: Bernoulli likelihood with %d components", a.Components)
 		}
-	case Logistic:
+	case Logistic, LogisticAR:
 		if a.Components < 1 || a.Components > MaxComponents {
 			return fmt.Errorf("vae: %d logistic components outside [1, %d]", a.Components, MaxComponents)
 		}
@@ -129,7 +137,7 @@ func (a Arch) String() string {
 		b.WriteString("-" + strconv.Itoa(h))
 	}
 	b.WriteString("-" + strconv.Itoa(a.RecordSize) + "/" + a.Likelihood.String())
-	if a.Likelihood == Logistic {
+	if a.Likelihood.isLogistic() {
 		b.WriteString("x" + strconv.Itoa(a.Components))
 	}
 	return b.String()

@@ -101,6 +101,9 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 			continue
 		}
 		sig, prec := c.m.SigmoidTable, c.m.LikPrec
+		if c.m.Arch.Likelihood == LogisticAR {
+			c.w.ar8AdjustAll(s, rec)
+		}
 		for i := R - 1; i >= 0; i-- {
 			start, freq := c.w.mix.interval(sig, s*R+i, rec[i], prec)
 			m.Push(lane, start, freq, prec)
@@ -126,6 +129,9 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 		sig, prec := c.m.SigmoidTable, c.m.LikPrec
 		for i := range R {
 			p := s*R + i
+			if c.m.Arch.Likelihood == LogisticAR {
+				c.w.ar8Adjust(s, rec, i)
+			}
 			v := c.w.mix.find(sig, p, m.Peek(lane, prec), prec)
 			start, freq := c.w.mix.interval(sig, p, v, prec)
 			m.Pop(lane, start, freq, prec)

@@ -115,6 +115,9 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 			if m.Arch.Likelihood == BernoulliAR {
 				w.arProbs(r, rec)
 			}
+			if m.Arch.Likelihood == LogisticAR {
+				w.ar8AdjustAll(r, rec)
+			}
 			for i, v := range rec {
 				if m.Arch.Likelihood.Binary() {
 					p := uint32(w.probs[r*R+i])

@@ -74,7 +74,10 @@ type FloatModel struct {
 	Arch Arch
 	Enc  []*dense // hidden layers then the (mean, log-sigma) layer
 	Dec  []*dense // hidden layers then the likelihood-parameter layer
-	AR   *arFloat // the causal-context refinement of a BernoulliAR model
+
+	// The causal-context refinements of BernoulliAR and LogisticAR models.
+	AR  *arFloat
+	AR8 *ar8Float
 }
 
 // NewFloatModel returns a model with random initial weights drawn from a
@@ -102,6 +105,9 @@ func NewFloatModel(a Arch, seed uint64) (*FloatModel, error) {
 	}
 	if a.Likelihood == BernoulliAR {
 		m.AR = newARFloat()
+	}
+	if a.Likelihood == LogisticAR {
+		m.AR8 = newAR8Float(a.Components)
 	}
 	return m, nil
 }

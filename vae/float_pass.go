@@ -119,6 +119,8 @@ func (p *pass) forward(recs [][]byte, rng *rand.Rand, grad bool) float64 {
 			nll += p.arNLL(r, o, rec, g)
 		} else if a.Likelihood == Bernoulli {
 			nll += bernoulliNLL(o, rec, g)
+		} else if a.Likelihood == LogisticAR {
+			nll += p.ar8NLL(o, rec, a.Components, g)
 		} else {
 			nll += logisticNLL(o, rec, a.Components, g)
 		}

@@ -14,8 +14,12 @@ type worker struct {
 	sigma []int32   // lanes x Latent, Q16
 	// Likelihood parameters of the batch, lanes x RecordSize each.
 	probs []uint16 // Bernoulli
-	arIdx []uint16 // BernoulliAR: decoder logit indices
 	mix   mixBatch // logistic
+
+	// Autoregressive likelihoods: BernoulliAR's decoder logit indices;
+	// LogisticAR's clamped decoder means and log-scale indices.
+	arIdx          []uint16
+	ar8Mean, ar8Ls []int32
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -37,6 +41,10 @@ func newWorker(m *Model, lanes int) *worker {
 		}
 	} else {
 		w.mix = newMixBatch(a.Components, lanes*a.RecordSize)
+		if a.Likelihood == LogisticAR {
+			w.ar8Mean = make([]int32, lanes*a.RecordSize*a.Components)
+			w.ar8Ls = make([]int32, lanes*a.RecordSize*a.Components)
+		}
 	}
 	return w
 }
@@ -117,5 +125,8 @@ func (w *worker) decode(n int) {
 	}
 	for r := range n {
 		w.mix.set(m, r, out[r*R*m.Arch.Params():(r+1)*R*m.Arch.Params()], R)
+	}
+	if m.Arch.Likelihood == LogisticAR {
+		w.ar8Save(out, n) // ar8Adjust sets each byte's parameters
 	}
 }

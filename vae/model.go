@@ -31,10 +31,14 @@ type Model struct {
 	InvScaleTable []int32  // log-scale index -> 64/s in Q12
 	SigmoidTable  []uint32 // sigmoid at steps of 1/32 over [-16, 16], Q30
 	ExpTable      []int32  // mixture weight of a logit gap, Q16
+	Description   string   // free text: how the model was made
+
 	// ARTable (BernoulliAR) maps context c and logit index t to P(bit =
 	// 1) = ARTable[c*513+t] / 2^16 (ar_bernoulli.go).
-	ARTable     []uint16
-	Description string // free text: how the model was made
+	ARTable []uint16
+	// AR8Res and AR8Scale (LogisticAR) are the residual weights (Q12)
+	// and the log-scale offsets by local gradient (ar_logistic.go).
+	AR8Res, AR8Scale []int32
 
 	name    string
 	file    []byte

@@ -81,6 +81,9 @@ func (m *Model) appendBody(b []byte) []byte {
 	if m.Arch.Likelihood == BernoulliAR {
 		b = appendARTable(b, m.ARTable)
 	}
+	if m.Arch.Likelihood == LogisticAR {
+		b = appendAR8(b, m.AR8Res, m.AR8Scale)
+	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
 	return append(b, m.Description...)
 }

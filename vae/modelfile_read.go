@@ -169,7 +169,7 @@ func (p *parser) model() (*Model, error) {
 	if a.Likelihood.Binary() && m.LikPrec != BernoulliPrec {
 		return nil, fmt.Errorf("Bernoulli precision %d, want %d", m.LikPrec, BernoulliPrec)
 	}
-	if a.Likelihood == Logistic && (m.LikPrec < 12 || m.LikPrec > 28) {
+	if a.Likelihood.isLogistic() && (m.LikPrec < 12 || m.LikPrec > 28) {
 		return nil, fmt.Errorf("likelihood precision %d outside [12, 28]", m.LikPrec)
 	}
 	es, ds := a.encSizes(), a.decSizes()
@@ -271,7 +271,7 @@ func (p *parser) tables(m *Model) error {
 	if m.InvScaleTable, err = p.i32s(n); err != nil {
 		return err
 	}
-	logistic := m.Arch.Likelihood == Logistic
+	logistic := m.Arch.Likelihood.isLogistic()
 	if (n == 0) == logistic {
 		return fmt.Errorf("inverse-scale table of %d entries for a %v model", n, m.Arch.Likelihood)
 	}
@@ -313,6 +313,11 @@ func (p *parser) tables(m *Model) error {
 	}
 	if m.Arch.Likelihood == BernoulliAR {
 		if m.ARTable, err = p.arTable(); err != nil {
+			return err
+		}
+	}
+	if m.Arch.Likelihood == LogisticAR {
+		if m.AR8Res, m.AR8Scale, err = p.ar8Tables(m.Arch.Components); err != nil {
 			return err
 		}
 	}

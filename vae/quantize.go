@@ -56,8 +56,8 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	if a.Likelihood.Binary() {
 		cfg.LikPrec = BernoulliPrec
 	}
-	if a.Likelihood == BernoulliAR && f.AR == nil {
-		return nil, errors.New("vae: BernoulliAR model without context tables")
+	if a.Likelihood == BernoulliAR && f.AR == nil || a.Likelihood == LogisticAR && f.AR8 == nil {
+		return nil, errors.New("vae: autoregressive model without context tables")
 	}
 	scales := calibrate(f, cfg)
 	m := &Model{Arch: a, BucketBits: cfg.BucketBits, PosteriorPrec: cfg.PosteriorPrec, LikPrec: cfg.LikPrec,
@@ -129,6 +129,9 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	m.buildTables()
 	if a.Likelihood == BernoulliAR {
 		m.ARTable = arTable(f.AR)
+	}
+	if a.Likelihood == LogisticAR {
+		m.AR8Res, m.AR8Scale = ar8Tables(f.AR8)
 	}
 	if err := m.finish(); err != nil {
 		return nil, err

@@ -110,6 +110,9 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		if m.Arch.Likelihood == Bernoulli && a.Likelihood == BernoulliAR {
 			m = m.withAR() // start the context model from the identity
 		}
+		if m.Arch.Likelihood == Logistic && a.Likelihood == LogisticAR {
+			m = m.withAR8()
+		}
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x747261696e))
 	var params [][]float32
@@ -247,5 +250,6 @@ func (m *FloatModel) Clone() *FloatModel {
 		c.Dec = append(c.Dec, cp(l))
 	}
 	c.AR = m.AR.clone()
+	c.AR8 = m.AR8.clone()
 	return c
 }
