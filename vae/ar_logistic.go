@@ -28,6 +28,10 @@ const (
 	ar8WFrac   = 12 // fixed-point bits of the residual weights
 	ar8WMax    = 1 << 15
 	ar8GMax    = 1024
+	// ar8Gain scales the trained tables (R = ar8Gain·raw, G likewise), so
+	// that Adam moves these few shared parameters ar8Gain times faster
+	// than the nets' weights.
+	ar8Gain = 4
 )
 
 // ar8Offsets are the residual neighbours (dx, dy).
@@ -109,11 +113,11 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 			m := mean(k, i)
 			for j, n := range nb {
 				if n >= 0 {
-					m += float64(ar.R[k*ar8Res+j]) * (float64(x[n]) - mean(k, n))
+					m += ar8Gain * float64(ar.R[k*ar8Res+j]) * (float64(x[n]) - mean(k, n))
 				}
 			}
 			mu[k] = m
-			ls := float64(out[(K+k)*R+i]) + logScaleOffset + float64(ar.G[k*ar8Buckets+b])
+			ls := float64(out[(K+k)*R+i]) + logScaleOffset + ar8Gain*float64(ar.G[k*ar8Buckets+b])
 			clamped[k] = ls < logScaleMin || ls > logScaleMax
 			ls = min(max(ls, logScaleMin), logScaleMax)
 			lp[k], dm[k], dls[k] = logisticLogP(v, m, ls)
@@ -159,15 +163,15 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 			dout[k*R+i] += float32(g * logisticMid)
 			for j, n := range nb {
 				if n >= 0 {
-					wr := float64(ar.R[k*ar8Res+j])
+					wr := ar8Gain * float64(ar.R[k*ar8Res+j])
 					dout[k*R+n] -= float32(g * wr * logisticMid)
-					p.gAR[0][k*ar8Res+j] += float32(g * (float64(x[n]) - mean(k, n)))
+					p.gAR[0][k*ar8Res+j] += float32(ar8Gain * g * (float64(x[n]) - mean(k, n)))
 				}
 			}
 			if !clamped[k] {
 				gl := -r[k] * dls[k]
 				dout[(K+k)*R+i] += float32(gl)
-				p.gAR[1][k*ar8Buckets+b] += float32(gl)
+				p.gAR[1][k*ar8Buckets+b] += float32(ar8Gain * gl)
 			}
 		}
 	}
@@ -179,11 +183,11 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 func ar8Tables(f *ar8Float) (rw, g []int32) {
 	rw = make([]int32, len(f.R))
 	for i, v := range f.R {
-		rw[i] = int32(min(max(math.Round(float64(v)*(1<<ar8WFrac)), -ar8WMax), ar8WMax))
+		rw[i] = int32(min(max(math.Round(ar8Gain*float64(v)*(1<<ar8WFrac)), -ar8WMax), ar8WMax))
 	}
 	g = make([]int32, len(f.G))
 	for i, v := range f.G {
-		g[i] = int32(min(max(math.Round(float64(v)*invScaleSteps), -ar8GMax), ar8GMax))
+		g[i] = int32(min(max(math.Round(ar8Gain*float64(v)*invScaleSteps), -ar8GMax), ar8GMax))
 	}
 	return rw, g
 }

@@ -32,7 +32,7 @@ func main() {
 		enc     = flag.String("enc", "500", "encoder hidden widths, comma separated")
 		dec     = flag.String("dec", "500", "decoder hidden widths, comma separated")
 		latent  = flag.Int("latent", 50, "latent dimensions")
-		lik     = flag.String("lik", "bernoulli", "likelihood: bernoulli, bernoulli-ar or logistic")
+		lik     = flag.String("lik", "bernoulli", "likelihood: bernoulli, bernoulli-ar, logistic or logistic-ar")
 		comps   = flag.Int("k", 1, "logistic mixture components")
 		bin     = flag.String("binarize", "dynamic", "none, threshold, sampled, dynamic or mixed")
 		epochs  = flag.Int("epochs", 100, "epochs")
@@ -58,6 +58,8 @@ func main() {
 		a.Likelihood, a.Components = vae.BernoulliAR, 1
 	case "logistic":
 		a.Likelihood = vae.Logistic
+	case "logistic-ar":
+		a.Likelihood = vae.LogisticAR
 	default:
 		log.Fatalf("unknown likelihood %q", *lik)
 	}
