@@ -192,6 +192,32 @@ func (w *worker) setARIndex(out []int32) {
 	}
 }
 
+// Windows of row bits -> context bits, for images at most arFastWidth
+// wide: rows are kept as bit masks with pixel x at bit x+2, so that the
+// pixels x-2..x+2 of a row are (row >> x) & 31.
+const arFastWidth = 60
+
+var (
+	arWin0 [4]uint16  // row y, pixels x-2, x-1: WW, W
+	arWin1 [32]uint16 // row y-1, pixels x-2..x+2: NWW, NW, N, NE, NEE
+	arWin2 [8]uint16  // row y-2, pixels x-1..x+1: NNW, NN, NNE
+)
+
+func init() {
+	set := func(t []uint16, ctxBit ...int) {
+		for v := range t {
+			for j, k := range ctxBit {
+				if v>>j&1 != 0 {
+					t[v] |= 1 << k
+				}
+			}
+		}
+	}
+	set(arWin0[:], 1, 0)
+	set(arWin1[:], 6, 2, 3, 5, 9)
+	set(arWin2[:], 7, 4, 8)
+}
+
 // arProbs sets w.probs of batch slot r to P(bit = 1) of every byte of rec
 // (all known: the encoder's side and evaluation).
 func (w *worker) arProbs(r int, rec []byte) {
@@ -200,11 +226,24 @@ func (w *worker) arProbs(r int, rec []byte) {
 	idx := w.arIdx[r*R : (r+1)*R]
 	pr := w.probs[r*R : (r+1)*R]
 	tab := w.m.ARTable
-	for y := range R / W {
-		for x := range W {
-			i := y*W + x
-			pr[i] = tab[arContext(rec, W, x, y)*arIdxLen+int(idx[i])]
+	if W > arFastWidth {
+		for y := range R / W {
+			for x := range W {
+				i := y*W + x
+				pr[i] = tab[arContext(rec, W, x, y)*arIdxLen+int(idx[i])]
+			}
 		}
+		return
+	}
+	var r0, r1, r2 uint64
+	for y := 0; y < R; y += W {
+		row, rp, ri := rec[y:y+W], pr[y:y+W], idx[y:y+W]
+		for x, b := range row {
+			c := arWin0[r0>>x&3] | arWin1[r1>>x&31] | arWin2[r2>>(x+1)&7]
+			rp[x] = tab[int(c)*arIdxLen+int(ri[x])]
+			r0 |= uint64(b&1) << (x + 2)
+		}
+		r2, r1, r0 = r1, r0, 0
 	}
 }
 
@@ -216,12 +255,26 @@ func (w *worker) popAR(msg *ans.Message, lane, r int, rec []byte) {
 	idx := w.arIdx[r*R : (r+1)*R]
 	pr := w.probs[r*R : (r+1)*R]
 	tab := w.m.ARTable
-	for y := range R / W {
-		for x := range W {
-			i := y*W + x
-			pr[i] = tab[arContext(rec, W, x, y)*arIdxLen+int(idx[i])]
-			ans.PopBernoulli(msg, lane, pr[i:i+1], BernoulliPrec, rec[i:i+1])
+	if W > arFastWidth {
+		for y := range R / W {
+			for x := range W {
+				i := y*W + x
+				pr[i] = tab[arContext(rec, W, x, y)*arIdxLen+int(idx[i])]
+				ans.PopBernoulli(msg, lane, pr[i:i+1], BernoulliPrec, rec[i:i+1])
+			}
 		}
+		return
+	}
+	var r0, r1, r2 uint64
+	for y := 0; y < R; y += W {
+		row, rp, ri := rec[y:y+W], pr[y:y+W], idx[y:y+W]
+		for x := range row {
+			c := arWin0[r0>>x&3] | arWin1[r1>>x&31] | arWin2[r2>>(x+1)&7]
+			rp[x] = tab[int(c)*arIdxLen+int(ri[x])]
+			ans.PopBernoulli(msg, lane, rp[x:x+1], BernoulliPrec, row[x:x+1])
+			r0 |= uint64(row[x]) << (x + 2)
+		}
+		r2, r1, r0 = r1, r0, 0
 	}
 }
 

@@ -258,3 +258,44 @@ func TestAR8TrainReducesNegELBO(t *testing.T) {
 		t.Errorf("negative ELBO did not fall: %.4f -> %.4f", b0, after)
 	}
 }
+
+// TestARProbsFastPath checks the row-mask contexts of arProbs and popAR
+// against arContext on images of many shapes, with a table whose entry is
+// the context itself.
+func TestARProbsFastPath(t *testing.T) {
+	tab := make([]uint16, arTableLen)
+	for c := range arContexts {
+		for j := range arIdxLen {
+			tab[c*arIdxLen+j] = uint16(c + 1)
+		}
+	}
+	m := &Model{ARTable: tab}
+	g := SplitMix64{State: 11}
+	for _, R := range []int{1, 2, 3, 4, 9, 16, 25, 50, 59, 60, 61, 784, 3600, 3721, 4096} {
+		w := &worker{m: m, arIdx: make([]uint16, R), probs: make([]uint16, R)}
+		rec := make([]byte, R)
+		for i := range rec {
+			rec[i] = byte(g.Next() >> 63)
+		}
+		W := imageWidth(R)
+		check := func(how string) {
+			for i := range R {
+				if want := uint16(arContext(rec, W, i%W, i/W) + 1); w.probs[i] != want {
+					t.Fatalf("R=%d %s: byte %d context %d, want %d", R, how, i, w.probs[i]-1, want-1)
+				}
+			}
+		}
+		w.arProbs(0, rec)
+		check("arProbs")
+		// popAR on a message that arProbs' probabilities pushed.
+		msg := ans.NewMessage(1)
+		ans.PushBernoulli(msg, 0, rec, w.probs, BernoulliPrec)
+		out := make([]byte, R)
+		clear(w.probs)
+		w.popAR(msg, 0, 0, out)
+		if !bytes.Equal(out, rec) {
+			t.Fatalf("R=%d: popAR decoded differently", R)
+		}
+		check("popAR")
+	}
+}
