@@ -3,18 +3,23 @@ package vae
 // The autoregressive logistic likelihood (LogisticAR, SPEC.md section
 // 3.4): the decoder gives the parameters of a K-component discretised
 // logistic mixture per byte, as for Logistic, and the pixels already coded
-// move each component's mean and scale. In the float model, for component
-// k of pixel i with in-image causal neighbours n_j,
+// move each component's weight, mean and scale. Pixel i has a level
+// context c_i in [0, 81) from its neighbours W, N, NW, NE, each 0 (below
+// 8), 1 (below 192) or 2, and a gradient bucket g_i = (|W-NW| + |N-NW| +
+// |N-NE|) >> 4 in [0, 48). In the float model, for component k with
+// in-image causal neighbours n_j,
 //
-//	mean'_k(i) = mean_k(i) + sum_j R[k,j]·(s(n_j) - mean_k(n_j))
-//	lsc'_k(i)  = clamp(lsc_k(i) + G[k, g_i], logScaleMin, logScaleMax)
+//	mean'_k(i) = mean_k(i) + sum_j R[k,c_i,j]·(s(n_j) - mean_k(n_j))
+//	lsc'_k(i)  = clamp(lsc_k(i) + G[k,g_i], logScaleMin, logScaleMax)
+//	mix'_k(i)  = mix_k(i) + D[k,c_i]
 //
-// a linear predictor of the decoder's residuals at the neighbours, and a
-// log-scale offset by the local gradient g_i = (|W-NW| + |N-NW| + |N-NE|)
-// >> 4 in [0, 48). R = 0, G = 0 is the pixel-independent Logistic. The
-// integer model holds R in Q12 and G in steps of the inverse-scale table
-// (1/32 of a natural log), and works in the units of logistic.go: means
-// in 1/16 byte.
+// a linear predictor of the decoder's residuals at the neighbours whose
+// weights depend on the local pattern, a log-scale offset by the local
+// gradient, and a mixture-logit offset by the local pattern (which mode,
+// background or ink, the neighbours make likely). All zero is the
+// pixel-independent Logistic. The integer model holds R in Q12, G in steps
+// of the inverse-scale table (1/32 of a natural log) and D in the mixture
+// logit's 1/16, and works in the units of logistic.go.
 
 import (
 	"encoding/binary"
@@ -23,40 +28,54 @@ import (
 )
 
 const (
-	ar8Res     = 6  // residual neighbours: W, N, NW, NE, WW, NN
-	ar8Buckets = 48 // local-gradient buckets
-	ar8WFrac   = 12 // fixed-point bits of the residual weights
-	ar8WMax    = 1 << 15
-	ar8GMax    = 1024
-	// ar8Gain scales the trained tables (R = ar8Gain·raw, G likewise), so
-	// that Adam moves these few shared parameters ar8Gain times faster
-	// than the nets' weights.
+	ar8Res      = 6  // residual neighbours: W, N, NW, NE, WW, NN
+	ar8Ctx      = 81 // level contexts: 3^4
+	ar8Buckets  = 48 // local-gradient buckets
+	ar8WFrac    = 12 // fixed-point bits of the residual weights
+	ar8WMax     = 1 << 15
+	ar8GMax     = 1024
+	ar8DMax     = 2 * mixLogitMax
+	ar8LevelLo  = 8
+	ar8LevelHi  = 192
+	ar8MixSteps = mixLogitSteps
+	// ar8Gain scales the trained tables (R = ar8Gain·raw, and so on), so
+	// that Adam moves these shared parameters ar8Gain times faster than
+	// the nets' weights.
 	ar8Gain = 4
 )
 
 // ar8Offsets are the residual neighbours (dx, dy).
 var ar8Offsets = [ar8Res][2]int{{-1, 0}, {0, -1}, {-1, -1}, {1, -1}, {-2, 0}, {0, -2}}
 
-// ar8Neigh returns the indices of pixel (x, y)'s residual neighbours in an
-// image of width w, -1 for those outside, and its gradient bucket.
-func ar8Neigh(rec []byte, w, x, y int, nb *[ar8Res]int) int {
+// ar8Neigh sets nb to the indices of pixel (x, y)'s residual neighbours in
+// an image of width w (-1 for those outside) and returns its level context
+// and gradient bucket.
+func ar8Neigh(rec []byte, w, x, y int, nb *[ar8Res]int) (ctx, bucket int) {
+	var v [4]int // W, N, NW, NE
 	for j, o := range ar8Offsets {
 		xx, yy := x+o[0], y+o[1]
 		if xx >= 0 && xx < w && yy >= 0 {
 			nb[j] = yy*w + xx
+			if j < 4 {
+				v[j] = int(rec[nb[j]])
+			}
 		} else {
 			nb[j] = -1
 		}
 	}
-	px := func(j int) int {
-		if nb[j] < 0 {
-			return 0
+	mul := 1
+	for _, p := range v {
+		l := 0
+		if p >= ar8LevelHi {
+			l = 2
+		} else if p >= ar8LevelLo {
+			l = 1
 		}
-		return int(rec[nb[j]])
+		ctx += l * mul
+		mul *= 3
 	}
-	W, N, NW, NE := px(0), px(1), px(2), px(3)
-	g := absInt(W-NW) + absInt(N-NW) + absInt(N-NE)
-	return g >> 4
+	g := absInt(v[0]-v[2]) + absInt(v[1]-v[2]) + absInt(v[1]-v[3])
+	return ctx, g >> 4
 }
 
 func absInt(v int) int {
@@ -68,19 +87,25 @@ func absInt(v int) int {
 
 // ar8Float holds the float tables of a LogisticAR model.
 type ar8Float struct {
-	R []float32 // [k*ar8Res + j] residual weights
-	G []float32 // [k*ar8Buckets + b] log-scale offsets
+	R []float32 // [(k*ar8Ctx + c)*ar8Res + j] residual weights
+	G []float32 // [k*ar8Buckets + g] log-scale offsets
+	D []float32 // [k*ar8Ctx + c] mixture-logit offsets
 }
 
 func newAR8Float(K int) *ar8Float {
-	return &ar8Float{R: make([]float32, K*ar8Res), G: make([]float32, K*ar8Buckets)}
+	return &ar8Float{R: make([]float32, K*ar8Ctx*ar8Res), G: make([]float32, K*ar8Buckets), D: make([]float32, K*ar8Ctx)}
 }
 
 func (a *ar8Float) clone() *ar8Float {
 	if a == nil {
 		return nil
 	}
-	return &ar8Float{R: append([]float32(nil), a.R...), G: append([]float32(nil), a.G...)}
+	return &ar8Float{R: append([]float32(nil), a.R...), G: append([]float32(nil), a.G...), D: append([]float32(nil), a.D...)}
+}
+
+// valid reports whether a has the table sizes of a K-component model.
+func (a *ar8Float) valid(K int) bool {
+	return len(a.R) == K*ar8Ctx*ar8Res && len(a.G) == K*ar8Buckets && len(a.D) == K*ar8Ctx
 }
 
 // withAR8 returns a LogisticAR model whose nets are m's (a Logistic model)
@@ -94,7 +119,8 @@ func (m *FloatModel) withAR8() *FloatModel {
 
 // ar8NLL returns -log p(x|out) in nats for one record of a LogisticAR
 // model and, if dout is not nil, sets dout to the gradient with respect to
-// the decoder's outputs and accumulates the tables' gradients in p.gAR.
+// the decoder's outputs and accumulates the tables' gradients in p.gAR
+// (R, G, D).
 func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 	ar := p.m.AR8
 	R := len(x)
@@ -103,20 +129,20 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 		clear(dout)
 	}
 	var s float64
-	var lp, dm, dls, logpi, mu [MaxComponents]float64
+	var lp, dm, dls, logpi, alpha [MaxComponents]float64
 	var clamped [MaxComponents]bool
 	var nb [ar8Res]int
 	mean := func(k, i int) float64 { return logisticMid * (1 + float64(out[k*R+i])) }
 	for i, v := range x {
-		b := ar8Neigh(x, w, i%w, i/w, &nb)
+		c, b := ar8Neigh(x, w, i%w, i/w, &nb)
 		for k := range K {
 			m := mean(k, i)
+			rw := ar.R[(k*ar8Ctx+c)*ar8Res:]
 			for j, n := range nb {
 				if n >= 0 {
-					m += ar8Gain * float64(ar.R[k*ar8Res+j]) * (float64(x[n]) - mean(k, n))
+					m += ar8Gain * float64(rw[j]) * (float64(x[n]) - mean(k, n))
 				}
 			}
-			mu[k] = m
 			ls := float64(out[(K+k)*R+i]) + logScaleOffset + ar8Gain*float64(ar.G[k*ar8Buckets+b])
 			clamped[k] = ls < logScaleMin || ls > logScaleMax
 			ls = min(max(ls, logScaleMin), logScaleMax)
@@ -130,16 +156,17 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 		} else {
 			amax := math.Inf(-1)
 			for k := range K {
-				amax = max(amax, float64(out[(2*K+k)*R+i]))
+				alpha[k] = float64(out[(2*K+k)*R+i]) + ar8Gain*float64(ar.D[k*ar8Ctx+c])
+				amax = max(amax, alpha[k])
 			}
 			var se float64
 			for k := range K {
-				se += math.Exp(float64(out[(2*K+k)*R+i]) - amax)
+				se += math.Exp(alpha[k] - amax)
 			}
 			lse := amax + math.Log(se)
 			tmax := math.Inf(-1)
 			for k := range K {
-				logpi[k] = float64(out[(2*K+k)*R+i]) - lse
+				logpi[k] = alpha[k] - lse
 				tmax = max(tmax, logpi[k]+lp[k])
 			}
 			var st float64
@@ -151,7 +178,9 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 			for k := range K {
 				r[k] = math.Exp(logpi[k] + lp[k] - total)
 				if dout != nil {
-					dout[(2*K+k)*R+i] = float32(math.Exp(logpi[k]) - r[k])
+					ga := math.Exp(logpi[k]) - r[k]
+					dout[(2*K+k)*R+i] = float32(ga)
+					p.gAR[2][k*ar8Ctx+c] += float32(ar8Gain * ga)
 				}
 			}
 		}
@@ -161,11 +190,12 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 		for k := range K {
 			g := -r[k] * dm[k] // d nll / d mean'
 			dout[k*R+i] += float32(g * logisticMid)
+			rw := ar.R[(k*ar8Ctx+c)*ar8Res:]
+			gr := p.gAR[0][(k*ar8Ctx+c)*ar8Res:]
 			for j, n := range nb {
 				if n >= 0 {
-					wr := ar8Gain * float64(ar.R[k*ar8Res+j])
-					dout[k*R+n] -= float32(g * wr * logisticMid)
-					p.gAR[0][k*ar8Res+j] += float32(ar8Gain * g * (float64(x[n]) - mean(k, n)))
+					dout[k*R+n] -= float32(g * ar8Gain * float64(rw[j]) * logisticMid)
+					gr[j] += float32(ar8Gain * g * (float64(x[n]) - mean(k, n)))
 				}
 			}
 			if !clamped[k] {
@@ -179,21 +209,21 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 }
 
 // ar8Tables quantises the float tables: residual weights in Q12, scale
-// offsets in inverse-scale-table steps.
-func ar8Tables(f *ar8Float) (rw, g []int32) {
-	rw = make([]int32, len(f.R))
-	for i, v := range f.R {
-		rw[i] = int32(min(max(math.Round(ar8Gain*float64(v)*(1<<ar8WFrac)), -ar8WMax), ar8WMax))
+// offsets in inverse-scale-table steps, mixture offsets in 1/16.
+func ar8Tables(f *ar8Float) (rw, g, d []int32) {
+	q := func(v []float32, unit float64, lim int32) []int32 {
+		out := make([]int32, len(v))
+		for i, x := range v {
+			out[i] = int32(min(max(math.Round(ar8Gain*float64(x)*unit), float64(-lim)), float64(lim)))
+		}
+		return out
 	}
-	g = make([]int32, len(f.G))
-	for i, v := range f.G {
-		g[i] = int32(min(max(math.Round(ar8Gain*float64(v)*invScaleSteps), -ar8GMax), ar8GMax))
-	}
-	return rw, g
+	return q(f.R, 1<<ar8WFrac, ar8WMax), q(f.G, invScaleSteps, ar8GMax), q(f.D, ar8MixSteps, ar8DMax)
 }
 
-// ar8Save keeps the decoder's clamped means and log-scale indices of n
-// records (set by mixBatch.set) before the context adjusts them.
+// ar8Save keeps the decoder's clamped means, and its log-scale indices and
+// mixture logits, of n records (set by mixBatch.set) before the context
+// adjusts them.
 func (w *worker) ar8Save(out []int32, n int) {
 	m := w.m
 	R, K := m.Arch.RecordSize, m.Arch.Components
@@ -204,6 +234,9 @@ func (w *worker) ar8Save(out []int32, n int) {
 		for i := range R {
 			for k := range K {
 				w.ar8Ls[(r*R+i)*K+k] = o[(K+k)*R+i]
+				if K > 1 {
+					w.ar8Mix[(r*R+i)*K+k] = min(max(o[(2*K+k)*R+i], -mixLogitMax), mixLogitMax)
+				}
 			}
 		}
 	}
@@ -216,21 +249,42 @@ func (w *worker) ar8Adjust(r int, rec []byte, i int) {
 	R, K := len(rec), m.Arch.Components
 	W := imageWidth(R)
 	var nb [ar8Res]int
-	b := ar8Neigh(rec, W, i%W, i/W, &nb)
+	c, b := ar8Neigh(rec, W, i%W, i/W, &nb)
 	base := r * R
-	last := int32(len(m.InvScaleTable) - 1)
+	last := int64(len(m.InvScaleTable) - 1)
 	o := (base + i) * K
 	for k := range K {
 		var acc int64
+		rw := m.AR8Res[(k*ar8Ctx+c)*ar8Res:]
 		for j, n := range nb {
 			if n >= 0 {
-				acc += int64(m.AR8Res[k*ar8Res+j]) * (16*int64(rec[n]) - int64(w.ar8Mean[(base+n)*K+k]))
+				acc += int64(rw[j]) * (16*int64(rec[n]) - int64(w.ar8Mean[(base+n)*K+k]))
 			}
 		}
 		mean := int64(w.ar8Mean[o+k]) + (acc+1<<(ar8WFrac-1))>>ar8WFrac
 		w.mix.mean[o+k] = int32(min(max(mean, meanMin), meanMax))
-		t := w.ar8Ls[o+k] + m.AR8Scale[k*ar8Buckets+b]
+		t := int64(w.ar8Ls[o+k]) + int64(m.AR8Scale[k*ar8Buckets+b])
 		w.mix.inv[o+k] = m.InvScaleTable[min(max(t, 0), last)]
+	}
+	if K == 1 {
+		return
+	}
+	// Mixture weights as in mixBatch.set, from the offset logits.
+	var t [MaxComponents]int32
+	mx := int32(-mixLogitMax)
+	for k := range K {
+		t[k] = min(max(w.ar8Mix[o+k]+m.AR8Mix[k*ar8Ctx+c], -mixLogitMax), mixLogitMax)
+		mx = max(mx, t[k])
+	}
+	lastExp := int32(len(m.ExpTable) - 1)
+	var wt [MaxComponents]int64
+	var sum int64
+	for k := range K {
+		wt[k] = int64(m.ExpTable[min(mx-t[k], lastExp)])
+		sum += wt[k]
+	}
+	for k := range K {
+		w.mix.pi[o+k] = int32(wt[k] << 16 / sum)
 	}
 }
 
@@ -242,41 +296,49 @@ func (w *worker) ar8AdjustAll(r int, rec []byte) {
 }
 
 // appendAR8 appends the LogisticAR tables to a model file.
-func appendAR8(b []byte, rw, g []int32) []byte {
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(rw)))
-	b = appendI32s(b, rw)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(g)))
-	return appendI32s(b, g)
+func appendAR8(b []byte, m *Model) []byte {
+	for _, t := range [][]int32{m.AR8Res, m.AR8Scale, m.AR8Mix} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
+		b = appendI32s(b, t)
+	}
+	return b
 }
 
 // ar8Tables reads the LogisticAR tables of a K-component model.
-func (p *parser) ar8Tables(K int) (rw, g []int32, err error) {
-	for t, want := range []int{K * ar8Res, K * ar8Buckets} {
+func (p *parser) ar8Tables(m *Model) error {
+	K := m.Arch.Components
+	mixN := K * ar8Ctx
+	if K == 1 {
+		mixN = 0
+	}
+	for t, spec := range []struct {
+		dst  *[]int32
+		n    int
+		lim  int32
+		name string
+	}{
+		{&m.AR8Res, K * ar8Ctx * ar8Res, ar8WMax, "residual weights"},
+		{&m.AR8Scale, K * ar8Buckets, ar8GMax, "scale offsets"},
+		{&m.AR8Mix, mixN, ar8DMax, "mixture offsets"},
+	} {
 		n, err := p.count(4)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		if n != want {
-			return nil, nil, fmt.Errorf("context table %d of %d entries, want %d", t, n, want)
+		if n != spec.n {
+			return fmt.Errorf("%s: %d entries, want %d", spec.name, n, spec.n)
 		}
 		v, err := p.i32s(n)
 		if err != nil {
-			return nil, nil, err
-		}
-		lim := int32(ar8WMax)
-		if t == 1 {
-			lim = ar8GMax
+			return err
 		}
 		for _, x := range v {
-			if x < -lim || x > lim {
-				return nil, nil, fmt.Errorf("context table %d entry %d outside [-%d, %d]", t, x, lim, lim)
+			if x < -spec.lim || x > spec.lim {
+				return fmt.Errorf("%s: entry %d outside [-%d, %d]", spec.name, x, spec.lim, spec.lim)
 			}
 		}
-		if t == 0 {
-			rw = v
-		} else {
-			g = v
-		}
+		*spec.dst = v
+		_ = t
 	}
-	return rw, g, nil
+	return nil
 }

@@ -49,8 +49,7 @@ func ReadFloat(r io.Reader) (*FloatModel, error) {
 		m.AR != nil && (len(m.AR.A) != arContexts || len(m.AR.B) != arContexts) {
 		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
 	}
-	if (m.AR8 != nil) != (m.Arch.Likelihood == LogisticAR) || m.AR8 != nil &&
-		(len(m.AR8.R) != m.Arch.Components*ar8Res || len(m.AR8.G) != m.Arch.Components*ar8Buckets) {
+	if (m.AR8 != nil) != (m.Arch.Likelihood == LogisticAR) || m.AR8 != nil && !m.AR8.valid(m.Arch.Components) {
 		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
 	}
 	return &m, nil

@@ -20,6 +20,7 @@ type worker struct {
 	// LogisticAR's clamped decoder means and log-scale indices.
 	arIdx          []uint16
 	ar8Mean, ar8Ls []int32
+	ar8Mix         []int32
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -44,6 +45,7 @@ func newWorker(m *Model, lanes int) *worker {
 		if a.Likelihood == LogisticAR {
 			w.ar8Mean = make([]int32, lanes*a.RecordSize*a.Components)
 			w.ar8Ls = make([]int32, lanes*a.RecordSize*a.Components)
+			w.ar8Mix = make([]int32, lanes*a.RecordSize*a.Components)
 		}
 	}
 	return w

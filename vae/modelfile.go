@@ -82,7 +82,7 @@ func (m *Model) appendBody(b []byte) []byte {
 		b = appendARTable(b, m.ARTable)
 	}
 	if m.Arch.Likelihood == LogisticAR {
-		b = appendAR8(b, m.AR8Res, m.AR8Scale)
+		b = appendAR8(b, m)
 	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
 	return append(b, m.Description...)

@@ -317,7 +317,7 @@ func (p *parser) tables(m *Model) error {
 		}
 	}
 	if m.Arch.Likelihood == LogisticAR {
-		if m.AR8Res, m.AR8Scale, err = p.ar8Tables(m.Arch.Components); err != nil {
+		if err = p.ar8Tables(m); err != nil {
 			return err
 		}
 	}

@@ -131,7 +131,10 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 		m.ARTable = arTable(f.AR)
 	}
 	if a.Likelihood == LogisticAR {
-		m.AR8Res, m.AR8Scale = ar8Tables(f.AR8)
+		m.AR8Res, m.AR8Scale, m.AR8Mix = ar8Tables(f.AR8)
+		if a.Components == 1 {
+			m.AR8Mix = nil // one component: no mixture weights
+		}
 	}
 	if err := m.finish(); err != nil {
 		return nil, err
