@@ -112,7 +112,7 @@ func (m *FloatModel) withAR() *FloatModel {
 // likelihoods).
 func (m *FloatModel) arParams() [][]float32 {
 	if m.AR8 != nil {
-		return [][]float32{m.AR8.R, m.AR8.G, m.AR8.D}
+		return [][]float32{m.AR8.R, m.AR8.G, m.AR8.D, m.AR8.S}
 	}
 	if m.AR == nil {
 		return nil

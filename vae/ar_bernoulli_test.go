@@ -45,6 +45,7 @@ func checkARGradients(t *testing.T, a Arch) {
 		}
 		for i := range m.AR8.D {
 			m.AR8.D[i] = float32(0.3 * g.NormFloat64())
+			m.AR8.S[i] = float32(0.1 * g.NormFloat64())
 		}
 	}
 	recs := make([][]byte, 6)

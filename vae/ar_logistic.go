@@ -10,15 +10,15 @@ package vae
 // in-image causal neighbours n_j,
 //
 //	mean'_k(i) = mean_k(i) + sum_j R[k,c_i,j]·(s(n_j) - mean_k(n_j))
-//	lsc'_k(i)  = clamp(lsc_k(i) + G[k,g_i], logScaleMin, logScaleMax)
+//	lsc'_k(i)  = clamp(lsc_k(i) + G[k,g_i] + S[k,c_i], logScaleMin, logScaleMax)
 //	mix'_k(i)  = mix_k(i) + D[k,c_i]
 //
 // a linear predictor of the decoder's residuals at the neighbours whose
-// weights depend on the local pattern, a log-scale offset by the local
-// gradient, and a mixture-logit offset by the local pattern (which mode,
+// weights depend on the local pattern, log-scale offsets by the local
+// gradient and pattern, and a mixture-logit offset by the local pattern (which mode,
 // background or ink, the neighbours make likely). All zero is the
 // pixel-independent Logistic. The integer model holds R in Q12, G in steps
-// of the inverse-scale table (1/32 of a natural log) and D in the mixture
+// of the inverse-scale table (1/32 of a natural log) like S, and D in the mixture
 // logit's 1/16, and works in the units of logistic.go.
 
 import (
@@ -90,22 +90,29 @@ type ar8Float struct {
 	R []float32 // [(k*ar8Ctx + c)*ar8Res + j] residual weights
 	G []float32 // [k*ar8Buckets + g] log-scale offsets
 	D []float32 // [k*ar8Ctx + c] mixture-logit offsets
+	S []float32 // [k*ar8Ctx + c] log-scale offsets
 }
 
 func newAR8Float(K int) *ar8Float {
-	return &ar8Float{R: make([]float32, K*ar8Ctx*ar8Res), G: make([]float32, K*ar8Buckets), D: make([]float32, K*ar8Ctx)}
+	return &ar8Float{R: make([]float32, K*ar8Ctx*ar8Res), G: make([]float32, K*ar8Buckets),
+		D: make([]float32, K*ar8Ctx), S: make([]float32, K*ar8Ctx)}
 }
 
 func (a *ar8Float) clone() *ar8Float {
 	if a == nil {
 		return nil
 	}
-	return &ar8Float{R: append([]float32(nil), a.R...), G: append([]float32(nil), a.G...), D: append([]float32(nil), a.D...)}
+	cp := func(v []float32) []float32 { return append([]float32(nil), v...) }
+	return &ar8Float{R: cp(a.R), G: cp(a.G), D: cp(a.D), S: cp(a.S)}
 }
 
 // valid reports whether a has the table sizes of a K-component model.
+// A checkpoint from before S existed gets S = 0.
 func (a *ar8Float) valid(K int) bool {
-	return len(a.R) == K*ar8Ctx*ar8Res && len(a.G) == K*ar8Buckets && len(a.D) == K*ar8Ctx
+	if a.S == nil {
+		a.S = make([]float32, K*ar8Ctx)
+	}
+	return len(a.R) == K*ar8Ctx*ar8Res && len(a.G) == K*ar8Buckets && len(a.D) == K*ar8Ctx && len(a.S) == K*ar8Ctx
 }
 
 // withAR8 returns a LogisticAR model whose nets are m's (a Logistic model)
@@ -143,7 +150,7 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 					m += ar8Gain * float64(rw[j]) * (float64(x[n]) - mean(k, n))
 				}
 			}
-			ls := float64(out[(K+k)*R+i]) + logScaleOffset + ar8Gain*float64(ar.G[k*ar8Buckets+b])
+			ls := float64(out[(K+k)*R+i]) + logScaleOffset + ar8Gain*float64(ar.G[k*ar8Buckets+b]+ar.S[k*ar8Ctx+c])
 			clamped[k] = ls < logScaleMin || ls > logScaleMax
 			ls = min(max(ls, logScaleMin), logScaleMax)
 			lp[k], dm[k], dls[k] = logisticLogP(v, m, ls)
@@ -202,6 +209,7 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 				gl := -r[k] * dls[k]
 				dout[(K+k)*R+i] += float32(gl)
 				p.gAR[1][k*ar8Buckets+b] += float32(ar8Gain * gl)
+				p.gAR[3][k*ar8Ctx+c] += float32(ar8Gain * gl)
 			}
 		}
 	}
@@ -210,7 +218,7 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 
 // ar8Tables quantises the float tables: residual weights in Q12, scale
 // offsets in inverse-scale-table steps, mixture offsets in 1/16.
-func ar8Tables(f *ar8Float) (rw, g, d []int32) {
+func ar8Tables(f *ar8Float) (rw, g, d, sc []int32) {
 	q := func(v []float32, unit float64, lim int32) []int32 {
 		out := make([]int32, len(v))
 		for i, x := range v {
@@ -218,7 +226,8 @@ func ar8Tables(f *ar8Float) (rw, g, d []int32) {
 		}
 		return out
 	}
-	return q(f.R, 1<<ar8WFrac, ar8WMax), q(f.G, invScaleSteps, ar8GMax), q(f.D, ar8MixSteps, ar8DMax)
+	return q(f.R, 1<<ar8WFrac, ar8WMax), q(f.G, invScaleSteps, ar8GMax), q(f.D, ar8MixSteps, ar8DMax),
+		q(f.S, invScaleSteps, ar8GMax)
 }
 
 // ar8Save keeps the decoder's clamped means, and its log-scale indices and
@@ -263,7 +272,7 @@ func (w *worker) ar8Adjust(r int, rec []byte, i int) {
 		}
 		mean := int64(w.ar8Mean[o+k]) + (acc+1<<(ar8WFrac-1))>>ar8WFrac
 		w.mix.mean[o+k] = int32(min(max(mean, meanMin), meanMax))
-		t := int64(w.ar8Ls[o+k]) + int64(m.AR8Scale[k*ar8Buckets+b])
+		t := int64(w.ar8Ls[o+k]) + int64(m.AR8Scale[k*ar8Buckets+b]) + int64(m.AR8CtxScale[k*ar8Ctx+c])
 		w.mix.inv[o+k] = m.InvScaleTable[min(max(t, 0), last)]
 	}
 	if K == 1 {
@@ -297,7 +306,7 @@ func (w *worker) ar8AdjustAll(r int, rec []byte) {
 
 // appendAR8 appends the LogisticAR tables to a model file.
 func appendAR8(b []byte, m *Model) []byte {
-	for _, t := range [][]int32{m.AR8Res, m.AR8Scale, m.AR8Mix} {
+	for _, t := range [][]int32{m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale} {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
 		b = appendI32s(b, t)
 	}
@@ -320,6 +329,7 @@ func (p *parser) ar8Tables(m *Model) error {
 		{&m.AR8Res, K * ar8Ctx * ar8Res, ar8WMax, "residual weights"},
 		{&m.AR8Scale, K * ar8Buckets, ar8GMax, "scale offsets"},
 		{&m.AR8Mix, mixN, ar8DMax, "mixture offsets"},
+		{&m.AR8CtxScale, K * ar8Ctx, ar8GMax, "context scale offsets"},
 	} {
 		n, err := p.count(4)
 		if err != nil {

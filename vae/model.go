@@ -36,10 +36,11 @@ type Model struct {
 	// ARTable (BernoulliAR) maps context c and logit index t to P(bit =
 	// 1) = ARTable[c*513+t] / 2^16 (ar_bernoulli.go).
 	ARTable []uint16
-	// AR8Res, AR8Scale and AR8Mix (LogisticAR) are the residual weights
-	// (Q12), the log-scale offsets by local gradient and the mixture-logit
-	// offsets (ar_logistic.go).
-	AR8Res, AR8Scale, AR8Mix []int32
+	// AR8Res, AR8Scale, AR8Mix and AR8CtxScale (LogisticAR) are the
+	// residual weights (Q12), the log-scale offsets by local gradient, the
+	// mixture-logit offsets and the log-scale offsets by level context
+	// (ar_logistic.go).
+	AR8Res, AR8Scale, AR8Mix, AR8CtxScale []int32
 
 	name    string
 	file    []byte

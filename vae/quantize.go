@@ -131,7 +131,7 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 		m.ARTable = arTable(f.AR)
 	}
 	if a.Likelihood == LogisticAR {
-		m.AR8Res, m.AR8Scale, m.AR8Mix = ar8Tables(f.AR8)
+		m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale = ar8Tables(f.AR8)
 		if a.Components == 1 {
 			m.AR8Mix = nil // one component: no mixture weights
 		}
