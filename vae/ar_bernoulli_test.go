@@ -306,3 +306,23 @@ func TestARProbsFastPath(t *testing.T) {
 		check("popAR")
 	}
 }
+
+// TestAR8NeighFast checks the interior shortcut against ar8Neigh.
+func TestAR8NeighFast(t *testing.T) {
+	const w = 11
+	g := SplitMix64{State: 5}
+	rec := make([]byte, w*w)
+	for i := range rec {
+		rec[i] = []byte{0, 3, 8, 100, 191, 192, 255}[g.Next()%7]
+	}
+	for y := 2; y < w; y++ {
+		for x := 2; x+1 < w; x++ {
+			var a, b [ar8Res]int
+			c1, g1 := ar8Neigh(rec, w, x, y, &a)
+			c2, g2 := ar8NeighFast(rec, w, y*w+x, &b)
+			if c1 != c2 || g1 != g2 || a != b {
+				t.Fatalf("(%d,%d): %d %d %v, fast %d %d %v", x, y, c1, g1, a, c2, g2, b)
+			}
+		}
+	}
+}

@@ -47,6 +47,28 @@ const (
 // ar8Offsets are the residual neighbours (dx, dy).
 var ar8Offsets = [ar8Res][2]int{{-1, 0}, {0, -1}, {-1, -1}, {1, -1}, {-2, 0}, {0, -2}}
 
+// ar8Level is the level of a byte: 0 below ar8LevelLo, 1 below
+// ar8LevelHi, else 2.
+var ar8Level = func() (t [256]uint8) {
+	for v := range t {
+		if v >= ar8LevelHi {
+			t[v] = 2
+		} else if v >= ar8LevelLo {
+			t[v] = 1
+		}
+	}
+	return t
+}()
+
+// ar8NeighFast is ar8Neigh for a pixel whose neighbours are all inside
+// (x >= 2, y >= 2, x+1 < w).
+func ar8NeighFast(rec []byte, w, i int, nb *[ar8Res]int) (ctx, bucket int) {
+	nb[0], nb[1], nb[2], nb[3], nb[4], nb[5] = i-1, i-w, i-w-1, i-w+1, i-2, i-2*w
+	W, N, NW, NE := int(rec[i-1]), int(rec[i-w]), int(rec[i-w-1]), int(rec[i-w+1])
+	ctx = int(ar8Level[W]) + 3*int(ar8Level[N]) + 9*int(ar8Level[NW]) + 27*int(ar8Level[NE])
+	return ctx, (absInt(W-NW) + absInt(N-NW) + absInt(N-NE)) >> 4
+}
+
 // ar8Neigh sets nb to the indices of pixel (x, y)'s residual neighbours in
 // an image of width w (-1 for those outside) and returns its level context
 // and gradient bucket.
@@ -230,18 +252,18 @@ func ar8Tables(f *ar8Float) (rw, g, d, sc []int32) {
 		q(f.S, invScaleSteps, ar8GMax)
 }
 
-// ar8Save keeps the decoder's clamped means, and its log-scale indices and
-// mixture logits, of n records (set by mixBatch.set) before the context
-// adjusts them.
+// ar8Save keeps the decoder's clamped means, log-scale indices and
+// clamped mixture logits of n records, from which ar8Adjust makes each
+// byte's parameters.
 func (w *worker) ar8Save(out []int32, n int) {
 	m := w.m
 	R, K := m.Arch.RecordSize, m.Arch.Components
 	P := m.Arch.Params()
-	copy(w.ar8Mean[:n*R*K], w.mix.mean[:n*R*K])
 	for r := range n {
 		o := out[r*R*P:]
 		for i := range R {
 			for k := range K {
+				w.ar8Mean[(r*R+i)*K+k] = min(max(o[k*R+i], meanMin), meanMax)
 				w.ar8Ls[(r*R+i)*K+k] = o[(K+k)*R+i]
 				if K > 1 {
 					w.ar8Mix[(r*R+i)*K+k] = min(max(o[(2*K+k)*R+i], -mixLogitMax), mixLogitMax)
@@ -256,9 +278,14 @@ func (w *worker) ar8Save(out []int32, n int) {
 func (w *worker) ar8Adjust(r int, rec []byte, i int) {
 	m := w.m
 	R, K := len(rec), m.Arch.Components
-	W := imageWidth(R)
+	W := w.arW
 	var nb [ar8Res]int
-	c, b := ar8Neigh(rec, W, i%W, i/W, &nb)
+	var c, b int
+	if x, y := i%W, i/W; x >= 2 && y >= 2 && x+1 < W {
+		c, b = ar8NeighFast(rec, W, i, &nb)
+	} else {
+		c, b = ar8Neigh(rec, W, x, y, &nb)
+	}
 	base := r * R
 	last := int64(len(m.InvScaleTable) - 1)
 	o := (base + i) * K

@@ -21,6 +21,7 @@ type worker struct {
 	arIdx          []uint16
 	ar8Mean, ar8Ls []int32
 	ar8Mix         []int32
+	arW            int // image width (imageWidth)
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -46,6 +47,7 @@ func newWorker(m *Model, lanes int) *worker {
 			w.ar8Mean = make([]int32, lanes*a.RecordSize*a.Components)
 			w.ar8Ls = make([]int32, lanes*a.RecordSize*a.Components)
 			w.ar8Mix = make([]int32, lanes*a.RecordSize*a.Components)
+			w.arW = imageWidth(a.RecordSize)
 		}
 	}
 	return w
@@ -125,10 +127,11 @@ func (w *worker) decode(n int) {
 		}
 		return
 	}
-	for r := range n {
-		w.mix.set(m, r, out[r*R*m.Arch.Params():(r+1)*R*m.Arch.Params()], R)
-	}
 	if m.Arch.Likelihood == LogisticAR {
 		w.ar8Save(out, n) // ar8Adjust sets each byte's parameters
+		return
+	}
+	for r := range n {
+		w.mix.set(m, r, out[r*R*m.Arch.Params():(r+1)*R*m.Arch.Params()], R)
 	}
 }
