@@ -15,6 +15,8 @@ var (
 	mnistFile []byte
 	//go:embed models/mnist-bin-ar.bbm
 	mnistBinARFile []byte
+	//go:embed models/mnist-ar.bbm
+	mnistARFile []byte
 )
 
 // BuiltinInfo describes a built-in model.
@@ -35,6 +37,8 @@ var builtinInfo = []BuiltinInfo{
 	// likelihood (causal context of ten neighbours), trained jointly on
 	// the same mix of binarizations.
 	{Name: "mnist-bin-ar", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinARFile},
+	// mnist-ar is mnist's VAE with the autoregressive logistic likelihood.
+	{Name: "mnist-ar", Binarizations: []Binarization{None}, file: mnistARFile},
 }
 
 var builtinCache sync.Map // name -> *Model
