@@ -19,7 +19,20 @@ const (
 	// component) a mixture logit. Byte v is the interval [v-0.5, v+0.5],
 	// with 0 extended to -inf and 255 to +inf (PixelCNN++).
 	Logistic Likelihood = 2
+	// BernoulliAR models bytes 0 and 1 by one decoder logit per byte
+	// refined by the bits of ten causal neighbours (ar_bernoulli.go):
+	// p(s|y) = prod_i p(s_i | y, s_<i).
+	BernoulliAR Likelihood = 3
+	// LogisticAR is Logistic with each component's mean and scale moved by
+	// the bytes of causal neighbours (ar_logistic.go).
+	LogisticAR Likelihood = 4
 )
+
+// isLogistic reports whether l is a discretised logistic mixture.
+func (l Likelihood) isLogistic() bool { return l == Logistic || l == LogisticAR }
+
+// Binary reports whether l codes bytes 0 and 1 only.
+func (l Likelihood) Binary() bool { return l == Bernoulli || l == BernoulliAR }
 
 func (l Likelihood) String() string {
 	switch l {
@@ -27,6 +40,10 @@ func (l Likelihood) String() string {
 		return "bernoulli"
 	case Logistic:
 		return "logistic"
+	case BernoulliAR:
+		return "bernoulli-ar"
+	case LogisticAR:
+		return "logistic-ar"
 	}
 	return fmt.Sprintf("Likelihood(%d)", uint8(l))
 }
@@ -55,7 +72,7 @@ const (
 
 // Params returns the number of likelihood parameters per byte.
 func (a *Arch) Params() int {
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		return 1
 	}
 	if a.Components == 1 {
@@ -66,7 +83,7 @@ func (a *Arch) Params() int {
 
 // Levels returns the number of byte values the likelihood codes: 2 or 256.
 func (a *Arch) Levels() int {
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		return 2
 	}
 	return 256
@@ -78,11 +95,11 @@ func (a *Arch) Validate() error {
 		return fmt.Errorf("vae: record size %d outside [1, %d]", a.RecordSize, MaxRecordSize)
 	}
 	switch a.Likelihood {
-	case Bernoulli:
+	case Bernoulli, BernoulliAR:
 		if a.Components != 1 {
 			return fmt.Errorf("vae: Bernoulli likelihood with %d components", a.Components)
 		}
-	case Logistic:
+	case Logistic, LogisticAR:
 		if a.Components < 1 || a.Components > MaxComponents {
 			return fmt.Errorf("vae: %d logistic components outside [1, %d]", a.Components, MaxComponents)
 		}
@@ -120,7 +137,7 @@ func (a Arch) String() string {
 		b.WriteString("-" + strconv.Itoa(h))
 	}
 	b.WriteString("-" + strconv.Itoa(a.RecordSize) + "/" + a.Likelihood.String())
-	if a.Likelihood == Logistic {
+	if a.Likelihood.isLogistic() {
 		b.WriteString("x" + strconv.Itoa(a.Components))
 	}
 	return b.String()

@@ -13,6 +13,10 @@ var (
 	mnistBinFile []byte
 	//go:embed models/mnist.bbm
 	mnistFile []byte
+	//go:embed models/mnist-bin-ar.bbm
+	mnistBinARFile []byte
+	//go:embed models/mnist-ar.bbm
+	mnistARFile []byte
 )
 
 // BuiltinInfo describes a built-in model.
@@ -29,6 +33,12 @@ var builtinInfo = []BuiltinInfo{
 	// binarizations, so that it serves both.
 	{Name: "mnist-bin", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinFile},
 	{Name: "mnist", Binarizations: []Binarization{None}, file: mnistFile},
+	// mnist-bin-ar is mnist-bin's VAE with the autoregressive Bernoulli
+	// likelihood (causal context of ten neighbours), trained jointly on
+	// the same mix of binarizations.
+	{Name: "mnist-bin-ar", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinARFile},
+	// mnist-ar is mnist's VAE with the autoregressive logistic likelihood.
+	{Name: "mnist-ar", Binarizations: []Binarization{None}, file: mnistARFile},
 }
 
 var builtinCache sync.Map // name -> *Model

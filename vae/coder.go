@@ -93,11 +93,17 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 	R := c.m.Arch.RecordSize
 	for s, lane := range c.slot {
 		rec := records[lane][:R]
-		if c.m.Arch.Likelihood == Bernoulli {
+		if c.m.Arch.Likelihood == BernoulliAR {
+			c.w.arProbs(s, rec)
+		}
+		if c.m.Arch.Likelihood.Binary() {
 			ans.PushBernoulli(m, lane, rec, c.w.probs[s*R:(s+1)*R], BernoulliPrec)
 			continue
 		}
 		sig, prec := c.m.SigmoidTable, c.m.LikPrec
+		if c.m.Arch.Likelihood == LogisticAR {
+			c.w.ar8AdjustAll(s, rec)
+		}
 		for i := R - 1; i >= 0; i-- {
 			start, freq := c.w.mix.interval(sig, s*R+i, rec[i], prec)
 			m.Push(lane, start, freq, prec)
@@ -112,6 +118,10 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 	for s := len(c.slot) - 1; s >= 0; s-- {
 		lane := c.slot[s]
 		rec := records[lane][:R]
+		if c.m.Arch.Likelihood == BernoulliAR {
+			c.w.popAR(m, lane, s, rec)
+			continue
+		}
 		if c.m.Arch.Likelihood == Bernoulli {
 			ans.PopBernoulli(m, lane, c.w.probs[s*R:(s+1)*R], BernoulliPrec, rec)
 			continue
@@ -119,6 +129,9 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 		sig, prec := c.m.SigmoidTable, c.m.LikPrec
 		for i := range R {
 			p := s*R + i
+			if c.m.Arch.Likelihood == LogisticAR {
+				c.w.ar8Adjust(s, rec, i)
+			}
 			v, start, freq := c.w.mix.find(sig, p, m.Peek(lane, prec), prec)
 			m.Pop(lane, start, freq, prec)
 			rec[i] = v

@@ -15,7 +15,7 @@ func TestCoderRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		lik Likelihood
 		K   int
-	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}} {
+	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
 		_, m := tinyModel(t, c.lik, c.K)
 		t.Run(m.Arch.String(), func(t *testing.T) {
 			const lanes, steps = 4, 6

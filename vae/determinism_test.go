@@ -38,7 +38,7 @@ func TestSameIntegersOnEveryLevel(t *testing.T) {
 	for _, c := range []struct {
 		lik Likelihood
 		K   int
-	}{{Bernoulli, 1}, {Logistic, 2}} {
+	}{{Bernoulli, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
 		_, m := tinyModel(t, c.lik, c.K)
 		models = append(models, named{"tiny-" + m.Arch.String(), m})
 	}

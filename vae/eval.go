@@ -43,7 +43,7 @@ func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
 	c := Cost{Records: d.Len(), Bytes: len(d.Data)}
 	pp := float64(m.PosteriorPrec)
 	lp := float64(m.LikPrec)
-	if m.Arch.Likelihood == Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		lp = BernoulliPrec
 	}
 	k := float64(m.BucketBits)
@@ -112,8 +112,14 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		w.decode(n)
 		for r := range n {
 			rec := d.Record(lo + r)
+			if m.Arch.Likelihood == BernoulliAR {
+				w.arProbs(r, rec)
+			}
+			if m.Arch.Likelihood == LogisticAR {
+				w.ar8AdjustAll(r, rec)
+			}
 			for i, v := range rec {
-				if m.Arch.Likelihood == Bernoulli {
+				if m.Arch.Likelihood.Binary() {
 					p := uint32(w.probs[r*R+i])
 					if v == 0 {
 						p = 1<<BernoulliPrec - p

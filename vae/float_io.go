@@ -45,5 +45,12 @@ func ReadFloat(r io.Reader) (*FloatModel, error) {
 			return nil, fmt.Errorf("vae: float checkpoint layer %d has the wrong shape", i)
 		}
 	}
+	if (m.AR != nil) != (m.Arch.Likelihood == BernoulliAR) ||
+		m.AR != nil && (len(m.AR.A) != arContexts || len(m.AR.B) != arContexts) {
+		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
+	}
+	if (m.AR8 != nil) != (m.Arch.Likelihood == LogisticAR) || m.AR8 != nil && !m.AR8.valid(m.Arch.Components) {
+		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
+	}
 	return &m, nil
 }

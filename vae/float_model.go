@@ -74,6 +74,10 @@ type FloatModel struct {
 	Arch Arch
 	Enc  []*dense // hidden layers then the (mean, log-sigma) layer
 	Dec  []*dense // hidden layers then the likelihood-parameter layer
+
+	// The causal-context refinements of BernoulliAR and LogisticAR models.
+	AR  *arFloat
+	AR8 *ar8Float
 }
 
 // NewFloatModel returns a model with random initial weights drawn from a
@@ -99,6 +103,12 @@ func NewFloatModel(a Arch, seed uint64) (*FloatModel, error) {
 		}
 		m.Dec = append(m.Dec, newDense(ds[i-1], ds[i], rng, g))
 	}
+	if a.Likelihood == BernoulliAR {
+		m.AR = newARFloat()
+	}
+	if a.Likelihood == LogisticAR {
+		m.AR8 = newAR8Float(a.Components)
+	}
 	return m, nil
 }
 
@@ -109,7 +119,7 @@ func (m *FloatModel) layers() []*dense {
 // inputScale is the float value of input byte 1: bytes are fed as v/255
 // to a logistic model and as 0/1 to a Bernoulli one.
 func (a *Arch) inputScale() float32 {
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		return 1
 	}
 	return 1.0 / 255

@@ -18,6 +18,7 @@ type pass struct {
 	dAct   [][]float32 // scratch gradients, one per layer output
 	dz     []float32
 	gW, gB [][]float32 // gradients of every layer, encoder first
+	gAR    [][]float32 // gradients of m.AR's tables (BernoulliAR)
 }
 
 func newPass(m *FloatModel, maxN int) *pass {
@@ -37,6 +38,7 @@ func newPass(m *FloatModel, maxN int) *pass {
 		p.gW = append(p.gW, make([]float32, len(l.W)))
 		p.gB = append(p.gB, make([]float32, len(l.B)))
 	}
+	p.newARGrads()
 	return p
 }
 
@@ -106,14 +108,19 @@ func (p *pass) forward(recs [][]byte, rng *rand.Rand, grad bool) float64 {
 	}
 	P := a.Params()
 	nll := 0.0
+	p.arStart(grad)
 	for r, rec := range recs {
 		o := in[r*R*P : (r+1)*R*P]
 		var g []float32
 		if grad {
 			g = dOut[r*R*P : (r+1)*R*P]
 		}
-		if a.Likelihood == Bernoulli {
+		if a.Likelihood == BernoulliAR {
+			nll += p.arNLL(r, o, rec, g)
+		} else if a.Likelihood == Bernoulli {
 			nll += bernoulliNLL(o, rec, g)
+		} else if a.Likelihood == LogisticAR {
+			nll += p.ar8NLL(o, rec, a.Components, g)
 		} else {
 			nll += logisticNLL(o, rec, a.Components, g)
 		}

@@ -37,7 +37,7 @@ func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
 		a := Arch{RecordSize: 784, Likelihood: lik, Components: K, EncHidden: []int{32}, Latent: 8, DecHidden: []int{32}}
 		d := train.Slice(0, 500)
 		b := None
-		if lik == Bernoulli {
+		if lik.Binary() {
 			b = Threshold
 		}
 		te.f, te.err = Train(TrainConfig{Arch: a, Epochs: 2, BatchSize: 50, Seed: 7, Binarization: b}, d, nil)
@@ -45,7 +45,7 @@ func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
 			return
 		}
 		cal := d
-		if lik == Bernoulli {
+		if lik.Binary() {
 			cal, _ = Binarize(d, Threshold)
 		}
 		te.m, te.err = Quantize(te.f, QuantizeConfig{Calibration: cal, Description: "tiny test model"})
@@ -61,7 +61,7 @@ func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
 func testImages(t testing.TB, m *Model, n int) *Dataset {
 	t.Helper()
 	d := mnistOrSkip(t, "test").Slice(0, n)
-	if m.Arch.Likelihood == Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		d, _ = Binarize(d, Threshold)
 	}
 	return d

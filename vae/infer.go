@@ -15,6 +15,13 @@ type worker struct {
 	// Likelihood parameters of the batch, lanes x RecordSize each.
 	probs []uint16 // Bernoulli
 	mix   mixBatch // logistic
+
+	// Autoregressive likelihoods: BernoulliAR's decoder logit indices;
+	// LogisticAR's clamped decoder means and log-scale indices.
+	arIdx          []uint16
+	ar8Mean, ar8Ls []int32
+	ar8Mix         []int32
+	arW            int // image width (imageWidth)
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -29,10 +36,19 @@ func newWorker(m *Model, lanes int) *worker {
 	w.acc = make([]int32, lanes*max(2*a.Latent, a.RecordSize*a.Params()))
 	w.mu = make([]int32, lanes*a.Latent)
 	w.sigma = make([]int32, lanes*a.Latent)
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		w.probs = make([]uint16, lanes*a.RecordSize)
+		if a.Likelihood == BernoulliAR {
+			w.arIdx = make([]uint16, lanes*a.RecordSize)
+		}
 	} else {
 		w.mix = newMixBatch(a.Components, lanes*a.RecordSize)
+		if a.Likelihood == LogisticAR {
+			w.ar8Mean = make([]int32, lanes*a.RecordSize*a.Components)
+			w.ar8Ls = make([]int32, lanes*a.RecordSize*a.Components)
+			w.ar8Mix = make([]int32, lanes*a.RecordSize*a.Components)
+			w.arW = imageWidth(a.RecordSize)
+		}
 	}
 	return w
 }
@@ -99,12 +115,20 @@ func (w *worker) decode(n int) {
 	m := w.m
 	R := m.Arch.RecordSize
 	out := w.mlp(len(m.Enc), len(m.Dec), n)
+	if m.Arch.Likelihood == BernoulliAR {
+		w.setARIndex(out[:n*R]) // probabilities need the record: arProbs, popAR
+		return
+	}
 	if m.Arch.Likelihood == Bernoulli {
 		last := int32(len(m.ProbTable) - 1)
 		pr := w.probs[:n*R]
 		for i, t := range out[:n*R] {
 			pr[i] = m.ProbTable[min(max(t, 0), last)]
 		}
+		return
+	}
+	if m.Arch.Likelihood == LogisticAR {
+		w.ar8Save(out, n) // ar8Adjust sets each byte's parameters
 		return
 	}
 	for r := range n {

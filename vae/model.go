@@ -35,6 +35,15 @@ type Model struct {
 	ExpTable      []int32  // mixture weight of a logit gap, Q16
 	Description   string   // free text: how the model was made
 
+	// ARTable (BernoulliAR) maps context c and logit index t to P(bit =
+	// 1) = ARTable[c*513+t] / 2^16 (ar_bernoulli.go).
+	ARTable []uint16
+	// AR8Res, AR8Scale, AR8Mix and AR8CtxScale (LogisticAR) are the
+	// residual weights (Q12), the log-scale offsets by local gradient, the
+	// mixture-logit offsets and the log-scale offsets by level context
+	// (ar_logistic.go).
+	AR8Res, AR8Scale, AR8Mix, AR8CtxScale []int32
+
 	name    string
 	file    []byte
 	hash    [32]byte
@@ -96,7 +105,7 @@ func (m *Model) Codable(record []byte) bool {
 	if len(record) != m.Arch.RecordSize {
 		return false
 	}
-	if m.Arch.Likelihood == Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		var or byte
 		for _, b := range record {
 			or |= b

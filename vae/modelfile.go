@@ -78,6 +78,12 @@ func (m *Model) appendBody(b []byte) []byte {
 	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.ExpTable)))
 	b = appendI32s(b, m.ExpTable)
+	if m.Arch.Likelihood == BernoulliAR {
+		b = appendARTable(b, m.ARTable)
+	}
+	if m.Arch.Likelihood == LogisticAR {
+		b = appendAR8(b, m)
+	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
 	return append(b, m.Description...)
 }

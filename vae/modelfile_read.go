@@ -166,10 +166,10 @@ func (p *parser) model() (*Model, error) {
 	if m.BucketBits < 1 || m.BucketBits > ans.MaxBucketBits || m.PosteriorPrec <= m.BucketBits || m.PosteriorPrec > 24 {
 		return nil, fmt.Errorf("bucket bits %d and posterior precision %d outside 1 <= k < prec <= 24", m.BucketBits, m.PosteriorPrec)
 	}
-	if a.Likelihood == Bernoulli && m.LikPrec != BernoulliPrec {
+	if a.Likelihood.Binary() && m.LikPrec != BernoulliPrec {
 		return nil, fmt.Errorf("Bernoulli precision %d, want %d", m.LikPrec, BernoulliPrec)
 	}
-	if a.Likelihood == Logistic && (m.LikPrec < 12 || m.LikPrec > 28) {
+	if a.Likelihood.isLogistic() && (m.LikPrec < 12 || m.LikPrec > 28) {
 		return nil, fmt.Errorf("likelihood precision %d outside [12, 28]", m.LikPrec)
 	}
 	es, ds := a.encSizes(), a.decSizes()
@@ -271,7 +271,7 @@ func (p *parser) tables(m *Model) error {
 	if m.InvScaleTable, err = p.i32s(n); err != nil {
 		return err
 	}
-	logistic := m.Arch.Likelihood == Logistic
+	logistic := m.Arch.Likelihood.isLogistic()
 	if (n == 0) == logistic {
 		return fmt.Errorf("inverse-scale table of %d entries for a %v model", n, m.Arch.Likelihood)
 	}
@@ -309,6 +309,16 @@ func (p *parser) tables(m *Model) error {
 	for i, v := range m.ExpTable {
 		if v < 0 || v > 1<<16 || i == 0 && v < 1 {
 			return fmt.Errorf("exp table entry %d outside [0, 2^16] (entry 0 >= 1)", v)
+		}
+	}
+	if m.Arch.Likelihood == BernoulliAR {
+		if m.ARTable, err = p.arTable(); err != nil {
+			return err
+		}
+	}
+	if m.Arch.Likelihood == LogisticAR {
+		if err = p.ar8Tables(m); err != nil {
+			return err
 		}
 	}
 	if n, err = p.count(1); err != nil {

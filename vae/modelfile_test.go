@@ -11,7 +11,7 @@ func TestModelFileRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		lik Likelihood
 		K   int
-	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}} {
+	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
 		_, m := tinyModel(t, c.lik, c.K)
 		f := m.File()
 		if sum := sha256.Sum256(f[:len(f)-32]); m.Hash() != sum || !bytes.Equal(sum[:], f[len(f)-32:]) {
@@ -80,7 +80,7 @@ func FuzzParseModel(f *testing.F) {
 	for _, c := range []struct {
 		lik Likelihood
 		K   int
-	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}} {
+	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
 		m := smallModel(f, c.lik, c.K)
 		f.Add(m.File())
 		// Seeds with a valid hash over a damaged body, to get past the
@@ -118,7 +118,7 @@ func smallModel(t testing.TB, lik Likelihood, K int) *Model {
 	g := SplitMix64{State: 4}
 	for i := range cal.Data {
 		cal.Data[i] = byte(g.Next())
-		if lik == Bernoulli {
+		if lik.Binary() {
 			cal.Data[i] &= 1
 		}
 	}

@@ -53,8 +53,11 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	if cfg.Calibration == nil || cfg.Calibration.Len() == 0 || cfg.Calibration.RecordSize != a.RecordSize {
 		return nil, errors.New("vae: Quantize needs calibration records of the model's size")
 	}
-	if a.Likelihood == Bernoulli {
+	if a.Likelihood.Binary() {
 		cfg.LikPrec = BernoulliPrec
+	}
+	if a.Likelihood == BernoulliAR && f.AR == nil || a.Likelihood == LogisticAR && f.AR8 == nil {
+		return nil, errors.New("vae: autoregressive model without context tables")
 	}
 	scales := calibrate(f, cfg)
 	m := &Model{Arch: a, BucketBits: cfg.BucketBits, PosteriorPrec: cfg.PosteriorPrec, LikPrec: cfg.LikPrec,
@@ -102,6 +105,9 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 				if a.Likelihood == Bernoulli {
 					return probLogitStep, probLogitMax
 				}
+				if a.Likelihood == BernoulliAR {
+					return arLogitStep, arLogitMax
+				}
 				switch p := n / R; {
 				case p < K: // mean, 1/16 byte
 					return 16 * logisticMid, 1
@@ -121,6 +127,15 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 		m.Dec = append(m.Dec, ql)
 	}
 	m.buildTables()
+	if a.Likelihood == BernoulliAR {
+		m.ARTable = arTable(f.AR)
+	}
+	if a.Likelihood == LogisticAR {
+		m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale = ar8Tables(f.AR8)
+		if a.Components == 1 {
+			m.AR8Mix = nil // one component: no mixture weights
+		}
+	}
 	if err := m.finish(); err != nil {
 		return nil, err
 	}
@@ -226,6 +241,9 @@ func (m *Model) buildTables() {
 		m.SigmaTable[i] = int32(max(1, math.Round(s*65536)))
 	}
 	m.ProbTable, m.InvScaleTable, m.SigmoidTable, m.ExpTable = nil, nil, nil, nil
+	if m.Arch.Likelihood == BernoulliAR {
+		return // ARTable comes from the float context tables
+	}
 	if m.Arch.Likelihood == Bernoulli {
 		n := 2*probLogitMax*probLogitStep + 1
 		m.ProbTable = make([]uint16, n)

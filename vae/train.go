@@ -88,7 +88,7 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 	if train.Len() == 0 {
 		return nil, errors.New("vae: empty training set")
 	}
-	binary := a.Likelihood == Bernoulli
+	binary := a.Likelihood.Binary()
 	if binary != (cfg.Binarization != None) {
 		if !(binary && train.MaxValue() <= 1) {
 			return nil, fmt.Errorf("vae: binarization %v with a %v likelihood", cfg.Binarization, a.Likelihood)
@@ -107,18 +107,26 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		}
 	} else {
 		m = m.Clone()
+		if m.Arch.Likelihood == Bernoulli && a.Likelihood == BernoulliAR {
+			m = m.withAR() // start the context model from the identity
+		}
+		if m.Arch.Likelihood == Logistic && a.Likelihood == LogisticAR {
+			m = m.withAR8()
+		}
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x747261696e))
 	var params [][]float32
 	for _, l := range m.layers() {
 		params = append(params, l.W, l.B)
 	}
+	params = append(params, m.arParams()...)
 	opt := newAdam(params)
 	p := newPass(m, cfg.BatchSize)
 	grads := make([][]float32, 0, len(params))
 	for i := range p.gW {
 		grads = append(grads, p.gW[i], p.gB[i])
 	}
+	grads = append(grads, p.gAR...)
 	N, bs := train.Len(), cfg.BatchSize
 	batches := N / bs
 	if batches == 0 {
@@ -241,5 +249,7 @@ func (m *FloatModel) Clone() *FloatModel {
 	for _, l := range m.Dec {
 		c.Dec = append(c.Dec, cp(l))
 	}
+	c.AR = m.AR.clone()
+	c.AR8 = m.AR8.clone()
 	return c
 }

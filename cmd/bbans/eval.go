@@ -70,7 +70,7 @@ func runEval(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "bbans: -m %s: %s\n", modelSpec, describe(err))
 			return exitUsage
 		}
-		if m.Arch.Likelihood == vae.Bernoulli {
+		if m.Arch.Likelihood.Binary() {
 			cases = []evalCase{{modelSpec, vae.Threshold}, {modelSpec, vae.Sampled}}
 		} else {
 			cases = []evalCase{{modelSpec, vae.None}}

@@ -62,7 +62,7 @@ func dataFor(b vae.BuiltinInfo, m *vae.Model) string {
 		}
 	}
 	kind := "8-bit images, 0..255"
-	if m.Arch.Likelihood == vae.Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		kind = "binarized images, bytes 0/1 (" + strings.Join(bins, ", ") + ")"
 	} else if len(bins) > 0 {
 		kind = "images, bytes 0..255 (" + strings.Join(bins, ", ") + ")"

@@ -44,7 +44,7 @@ func runTrain(e *env, args []string) int {
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
-	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: bernoulli or logistic (default: bernoulli for binarized data)", "lik")
+	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: bernoulli, bernoulli-ar, logistic or logistic-ar (default: bernoulli for binarized data)", "lik")
 	intFlag(fs, &tf.components, "logistic mixture components `K`", "components")
 	stringFlag(fs, &tf.enc, "encoder hidden widths, comma separated (`W,...`; empty for none)", "enc")
 	stringFlag(fs, &tf.dec, "decoder hidden widths, comma separated (`W,...`; empty for none)", "dec")
@@ -111,8 +111,12 @@ func (tf *trainFlags) config() (vae.TrainConfig, error) {
 		a.Likelihood, a.Components = vae.Bernoulli, 1
 	case "logistic":
 		a.Likelihood = vae.Logistic
+	case "bernoulli-ar":
+		a.Likelihood, a.Components = vae.BernoulliAR, 1
+	case "logistic-ar":
+		a.Likelihood = vae.LogisticAR
 	default:
-		return cfg, fmt.Errorf("--lik %q: want bernoulli or logistic", tf.lik)
+		return cfg, fmt.Errorf("--lik %q: want bernoulli, bernoulli-ar, logistic or logistic-ar", tf.lik)
 	}
 	switch {
 	case tf.epochs < 1, tf.batch < 1:
@@ -185,7 +189,7 @@ func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
 			a.Likelihood, a.Components = vae.Bernoulli, 1
 		}
 	}
-	if a.Likelihood == vae.Bernoulli && !binary {
+	if a.Likelihood.Binary() && !binary {
 		return usageError(e, "train", "a bernoulli likelihood needs binarized data; give --binarize")
 	}
 	if err := a.Validate(); err != nil {
@@ -226,9 +230,9 @@ func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
 // trained for fixed binarizations, both binarizations (sampled first) for
 // the ones that change every epoch.
 func heldoutSets(ho *vae.Dataset, b vae.Binarization, lik vae.Likelihood) ([]vae.EvalSet, error) {
-	if lik != vae.Bernoulli || ho.MaxValue() <= 1 {
+	if !lik.Binary() || ho.MaxValue() <= 1 {
 		name := "heldout"
-		if lik != vae.Bernoulli {
+		if !lik.Binary() {
 			name = "8-bit"
 		}
 		return []vae.EvalSet{{Name: name, Data: ho}}, nil

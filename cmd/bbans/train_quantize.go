@@ -21,7 +21,7 @@ const calibrationSeed = 12345
 // model file (and the float checkpoint if asked).
 func quantizeAndWrite(e *env, tf *trainFlags, f *vae.FloatModel, tr *vae.Dataset, cfg vae.TrainConfig) int {
 	cal := tr.Slice(0, min(tr.Len(), calibrationRecords))
-	if f.Arch.Likelihood == vae.Bernoulli && cal.MaxValue() > 1 {
+	if f.Arch.Likelihood.Binary() && cal.MaxValue() > 1 {
 		if cfg.Binarization == vae.Threshold {
 			cal, _ = vae.Binarize(cal, vae.Threshold)
 		} else {

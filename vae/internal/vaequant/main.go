@@ -64,7 +64,7 @@ func main() {
 			log.Fatal(err)
 		}
 		cal := train.Slice(0, 5000)
-		if f.Arch.Likelihood == vae.Bernoulli {
+		if f.Arch.Likelihood.Binary() {
 			cal = vae.Sample(cal, 12345)
 		}
 		t0 := time.Now()
@@ -82,7 +82,7 @@ func main() {
 	h := m.Hash()
 	fmt.Printf("model %v, %d bytes, sha256 %x\n", m.Arch, len(m.File()), h)
 	sets := []string{"none"}
-	if m.Arch.Likelihood == vae.Bernoulli {
+	if m.Arch.Likelihood.Binary() {
 		sets = strings.Split(*bin, ",")
 	}
 	for _, s := range sets {

@@ -32,7 +32,7 @@ func main() {
 		enc     = flag.String("enc", "500", "encoder hidden widths, comma separated")
 		dec     = flag.String("dec", "500", "decoder hidden widths, comma separated")
 		latent  = flag.Int("latent", 50, "latent dimensions")
-		lik     = flag.String("lik", "bernoulli", "likelihood: bernoulli or logistic")
+		lik     = flag.String("lik", "bernoulli", "likelihood: bernoulli, bernoulli-ar, logistic or logistic-ar")
 		comps   = flag.Int("k", 1, "logistic mixture components")
 		bin     = flag.String("binarize", "dynamic", "none, threshold, sampled, dynamic or mixed")
 		epochs  = flag.Int("epochs", 100, "epochs")
@@ -54,8 +54,12 @@ func main() {
 	switch *lik {
 	case "bernoulli":
 		a.Likelihood, a.Components = vae.Bernoulli, 1
+	case "bernoulli-ar":
+		a.Likelihood, a.Components = vae.BernoulliAR, 1
 	case "logistic":
 		a.Likelihood = vae.Logistic
+	case "logistic-ar":
+		a.Likelihood = vae.LogisticAR
 	default:
 		log.Fatalf("unknown likelihood %q", *lik)
 	}
@@ -69,7 +73,7 @@ func main() {
 		tr = tr.Slice(0, *subset)
 	}
 	cfg := vae.TrainConfig{Arch: a, Epochs: *epochs, BatchSize: *bs, LR: *lr, Seed: *seed, Binarization: b, StopAfter: *stop}
-	if a.Likelihood == vae.Bernoulli {
+	if a.Likelihood.Binary() {
 		th, _ := vae.Binarize(ho, vae.Threshold)
 		sa, _ := vae.Binarize(ho, vae.Sampled)
 		if b == vae.Threshold {

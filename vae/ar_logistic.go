@@ -1,0 +1,381 @@
+package vae
+
+// The autoregressive logistic likelihood (LogisticAR, SPEC.md section
+// 3.4): the decoder gives the parameters of a K-component discretised
+// logistic mixture per byte, as for Logistic, and the pixels already coded
+// move each component's weight, mean and scale. Pixel i has a level
+// context c_i in [0, 81) from its neighbours W, N, NW, NE, each 0 (below
+// 8), 1 (below 192) or 2, and a gradient bucket g_i = (|W-NW| + |N-NW| +
+// |N-NE|) >> 4 in [0, 48). In the float model, for component k with
+// in-image causal neighbours n_j,
+//
+//	mean'_k(i) = mean_k(i) + sum_j R[k,c_i,j]·(s(n_j) - mean_k(n_j))
+//	lsc'_k(i)  = clamp(lsc_k(i) + G[k,g_i] + S[k,c_i], logScaleMin, logScaleMax)
+//	mix'_k(i)  = mix_k(i) + D[k,c_i]
+//
+// a linear predictor of the decoder's residuals at the neighbours whose
+// weights depend on the local pattern, log-scale offsets by the local
+// gradient and pattern, and a mixture-logit offset by the local pattern (which mode,
+// background or ink, the neighbours make likely). All zero is the
+// pixel-independent Logistic. The integer model holds R in Q12, G in steps
+// of the inverse-scale table (1/32 of a natural log) like S, and D in the mixture
+// logit's 1/16, and works in the units of logistic.go.
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+const (
+	ar8Res      = 6  // residual neighbours: W, N, NW, NE, WW, NN
+	ar8Ctx      = 81 // level contexts: 3^4
+	ar8Buckets  = 48 // local-gradient buckets
+	ar8WFrac    = 12 // fixed-point bits of the residual weights
+	ar8WMax     = 1 << 15
+	ar8GMax     = 1024
+	ar8DMax     = 2 * mixLogitMax
+	ar8LevelLo  = 8
+	ar8LevelHi  = 192
+	ar8MixSteps = mixLogitSteps
+	// ar8Gain scales the trained tables (R = ar8Gain·raw, and so on), so
+	// that Adam moves these shared parameters ar8Gain times faster than
+	// the nets' weights.
+	ar8Gain = 4
+)
+
+// ar8Offsets are the residual neighbours (dx, dy).
+var ar8Offsets = [ar8Res][2]int{{-1, 0}, {0, -1}, {-1, -1}, {1, -1}, {-2, 0}, {0, -2}}
+
+// ar8Level is the level of a byte: 0 below ar8LevelLo, 1 below
+// ar8LevelHi, else 2.
+var ar8Level = func() (t [256]uint8) {
+	for v := range t {
+		if v >= ar8LevelHi {
+			t[v] = 2
+		} else if v >= ar8LevelLo {
+			t[v] = 1
+		}
+	}
+	return t
+}()
+
+// ar8NeighFast is ar8Neigh for a pixel whose neighbours are all inside
+// (x >= 2, y >= 2, x+1 < w).
+func ar8NeighFast(rec []byte, w, i int, nb *[ar8Res]int) (ctx, bucket int) {
+	nb[0], nb[1], nb[2], nb[3], nb[4], nb[5] = i-1, i-w, i-w-1, i-w+1, i-2, i-2*w
+	W, N, NW, NE := int(rec[i-1]), int(rec[i-w]), int(rec[i-w-1]), int(rec[i-w+1])
+	ctx = int(ar8Level[W]) + 3*int(ar8Level[N]) + 9*int(ar8Level[NW]) + 27*int(ar8Level[NE])
+	return ctx, (absInt(W-NW) + absInt(N-NW) + absInt(N-NE)) >> 4
+}
+
+// ar8Neigh sets nb to the indices of pixel (x, y)'s residual neighbours in
+// an image of width w (-1 for those outside) and returns its level context
+// and gradient bucket.
+func ar8Neigh(rec []byte, w, x, y int, nb *[ar8Res]int) (ctx, bucket int) {
+	var v [4]int // W, N, NW, NE
+	for j, o := range ar8Offsets {
+		xx, yy := x+o[0], y+o[1]
+		if xx >= 0 && xx < w && yy >= 0 {
+			nb[j] = yy*w + xx
+			if j < 4 {
+				v[j] = int(rec[nb[j]])
+			}
+		} else {
+			nb[j] = -1
+		}
+	}
+	mul := 1
+	for _, p := range v {
+		l := 0
+		if p >= ar8LevelHi {
+			l = 2
+		} else if p >= ar8LevelLo {
+			l = 1
+		}
+		ctx += l * mul
+		mul *= 3
+	}
+	g := absInt(v[0]-v[2]) + absInt(v[1]-v[2]) + absInt(v[1]-v[3])
+	return ctx, g >> 4
+}
+
+func absInt(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// ar8Float holds the float tables of a LogisticAR model.
+type ar8Float struct {
+	R []float32 // [(k*ar8Ctx + c)*ar8Res + j] residual weights
+	G []float32 // [k*ar8Buckets + g] log-scale offsets
+	D []float32 // [k*ar8Ctx + c] mixture-logit offsets
+	S []float32 // [k*ar8Ctx + c] log-scale offsets
+}
+
+func newAR8Float(K int) *ar8Float {
+	return &ar8Float{R: make([]float32, K*ar8Ctx*ar8Res), G: make([]float32, K*ar8Buckets),
+		D: make([]float32, K*ar8Ctx), S: make([]float32, K*ar8Ctx)}
+}
+
+func (a *ar8Float) clone() *ar8Float {
+	if a == nil {
+		return nil
+	}
+	cp := func(v []float32) []float32 { return append([]float32(nil), v...) }
+	return &ar8Float{R: cp(a.R), G: cp(a.G), D: cp(a.D), S: cp(a.S)}
+}
+
+// valid reports whether a has the table sizes of a K-component model.
+// A checkpoint from before S existed gets S = 0.
+func (a *ar8Float) valid(K int) bool {
+	if a.S == nil {
+		a.S = make([]float32, K*ar8Ctx)
+	}
+	return len(a.R) == K*ar8Ctx*ar8Res && len(a.G) == K*ar8Buckets && len(a.D) == K*ar8Ctx && len(a.S) == K*ar8Ctx
+}
+
+// withAR8 returns a LogisticAR model whose nets are m's (a Logistic model)
+// and whose tables are zero: the same negative ELBO as m.
+func (m *FloatModel) withAR8() *FloatModel {
+	c := m.Clone()
+	c.Arch.Likelihood = LogisticAR
+	c.AR8 = newAR8Float(c.Arch.Components)
+	return c
+}
+
+// ar8NLL returns -log p(x|out) in nats for one record of a LogisticAR
+// model and, if dout is not nil, sets dout to the gradient with respect to
+// the decoder's outputs and accumulates the tables' gradients in p.gAR
+// (R, G, D).
+func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
+	ar := p.m.AR8
+	R := len(x)
+	w := imageWidth(R)
+	if dout != nil {
+		clear(dout)
+	}
+	var s float64
+	var lp, dm, dls, logpi, alpha [MaxComponents]float64
+	var clamped [MaxComponents]bool
+	var nb [ar8Res]int
+	mean := func(k, i int) float64 { return logisticMid * (1 + float64(out[k*R+i])) }
+	for i, v := range x {
+		c, b := ar8Neigh(x, w, i%w, i/w, &nb)
+		for k := range K {
+			m := mean(k, i)
+			rw := ar.R[(k*ar8Ctx+c)*ar8Res:]
+			for j, n := range nb {
+				if n >= 0 {
+					m += ar8Gain * float64(rw[j]) * (float64(x[n]) - mean(k, n))
+				}
+			}
+			ls := float64(out[(K+k)*R+i]) + logScaleOffset + ar8Gain*float64(ar.G[k*ar8Buckets+b]+ar.S[k*ar8Ctx+c])
+			clamped[k] = ls < logScaleMin || ls > logScaleMax
+			ls = min(max(ls, logScaleMin), logScaleMax)
+			lp[k], dm[k], dls[k] = logisticLogP(v, m, ls)
+		}
+		// r[k]: responsibility of component k (1 if K = 1).
+		var r [MaxComponents]float64
+		if K == 1 {
+			s -= lp[0]
+			r[0] = 1
+		} else {
+			amax := math.Inf(-1)
+			for k := range K {
+				alpha[k] = float64(out[(2*K+k)*R+i]) + ar8Gain*float64(ar.D[k*ar8Ctx+c])
+				amax = max(amax, alpha[k])
+			}
+			var se float64
+			for k := range K {
+				se += math.Exp(alpha[k] - amax)
+			}
+			lse := amax + math.Log(se)
+			tmax := math.Inf(-1)
+			for k := range K {
+				logpi[k] = alpha[k] - lse
+				tmax = max(tmax, logpi[k]+lp[k])
+			}
+			var st float64
+			for k := range K {
+				st += math.Exp(logpi[k] + lp[k] - tmax)
+			}
+			total := tmax + math.Log(st)
+			s -= total
+			for k := range K {
+				r[k] = math.Exp(logpi[k] + lp[k] - total)
+				if dout != nil {
+					ga := math.Exp(logpi[k]) - r[k]
+					dout[(2*K+k)*R+i] = float32(ga)
+					p.gAR[2][k*ar8Ctx+c] += float32(ar8Gain * ga)
+				}
+			}
+		}
+		if dout == nil {
+			continue
+		}
+		for k := range K {
+			g := -r[k] * dm[k] // d nll / d mean'
+			dout[k*R+i] += float32(g * logisticMid)
+			rw := ar.R[(k*ar8Ctx+c)*ar8Res:]
+			gr := p.gAR[0][(k*ar8Ctx+c)*ar8Res:]
+			for j, n := range nb {
+				if n >= 0 {
+					dout[k*R+n] -= float32(g * ar8Gain * float64(rw[j]) * logisticMid)
+					gr[j] += float32(ar8Gain * g * (float64(x[n]) - mean(k, n)))
+				}
+			}
+			if !clamped[k] {
+				gl := -r[k] * dls[k]
+				dout[(K+k)*R+i] += float32(gl)
+				p.gAR[1][k*ar8Buckets+b] += float32(ar8Gain * gl)
+				p.gAR[3][k*ar8Ctx+c] += float32(ar8Gain * gl)
+			}
+		}
+	}
+	return s
+}
+
+// ar8Tables quantises the float tables: residual weights in Q12, scale
+// offsets in inverse-scale-table steps, mixture offsets in 1/16.
+func ar8Tables(f *ar8Float) (rw, g, d, sc []int32) {
+	q := func(v []float32, unit float64, lim int32) []int32 {
+		out := make([]int32, len(v))
+		for i, x := range v {
+			out[i] = int32(min(max(math.Round(ar8Gain*float64(x)*unit), float64(-lim)), float64(lim)))
+		}
+		return out
+	}
+	return q(f.R, 1<<ar8WFrac, ar8WMax), q(f.G, invScaleSteps, ar8GMax), q(f.D, ar8MixSteps, ar8DMax),
+		q(f.S, invScaleSteps, ar8GMax)
+}
+
+// ar8Save keeps the decoder's clamped means, log-scale indices and
+// clamped mixture logits of n records, from which ar8Adjust makes each
+// byte's parameters.
+func (w *worker) ar8Save(out []int32, n int) {
+	m := w.m
+	R, K := m.Arch.RecordSize, m.Arch.Components
+	P := m.Arch.Params()
+	for r := range n {
+		o := out[r*R*P:]
+		for i := range R {
+			for k := range K {
+				w.ar8Mean[(r*R+i)*K+k] = min(max(o[k*R+i], meanMin), meanMax)
+				w.ar8Ls[(r*R+i)*K+k] = o[(K+k)*R+i]
+				if K > 1 {
+					w.ar8Mix[(r*R+i)*K+k] = min(max(o[(2*K+k)*R+i], -mixLogitMax), mixLogitMax)
+				}
+			}
+		}
+	}
+}
+
+// ar8Adjust sets the mixture parameters of byte i of batch slot r from
+// the bytes of rec before it.
+func (w *worker) ar8Adjust(r int, rec []byte, i int) {
+	m := w.m
+	R, K := len(rec), m.Arch.Components
+	W := w.arW
+	var nb [ar8Res]int
+	var c, b int
+	if x, y := i%W, i/W; x >= 2 && y >= 2 && x+1 < W {
+		c, b = ar8NeighFast(rec, W, i, &nb)
+	} else {
+		c, b = ar8Neigh(rec, W, x, y, &nb)
+	}
+	base := r * R
+	last := int64(len(m.InvScaleTable) - 1)
+	o := (base + i) * K
+	for k := range K {
+		var acc int64
+		rw := m.AR8Res[(k*ar8Ctx+c)*ar8Res:]
+		for j, n := range nb {
+			if n >= 0 {
+				acc += int64(rw[j]) * (16*int64(rec[n]) - int64(w.ar8Mean[(base+n)*K+k]))
+			}
+		}
+		mean := int64(w.ar8Mean[o+k]) + (acc+1<<(ar8WFrac-1))>>ar8WFrac
+		w.mix.mean[o+k] = int32(min(max(mean, meanMin), meanMax))
+		t := int64(w.ar8Ls[o+k]) + int64(m.AR8Scale[k*ar8Buckets+b]) + int64(m.AR8CtxScale[k*ar8Ctx+c])
+		w.mix.inv[o+k] = m.InvScaleTable[min(max(t, 0), last)]
+	}
+	if K == 1 {
+		return
+	}
+	// Mixture weights as in mixBatch.set, from the offset logits.
+	var t [MaxComponents]int32
+	mx := int32(-mixLogitMax)
+	for k := range K {
+		t[k] = min(max(w.ar8Mix[o+k]+m.AR8Mix[k*ar8Ctx+c], -mixLogitMax), mixLogitMax)
+		mx = max(mx, t[k])
+	}
+	lastExp := int32(len(m.ExpTable) - 1)
+	var wt [MaxComponents]int64
+	var sum int64
+	for k := range K {
+		wt[k] = int64(m.ExpTable[min(mx-t[k], lastExp)])
+		sum += wt[k]
+	}
+	for k := range K {
+		w.mix.pi[o+k] = int32(wt[k] << 16 / sum)
+	}
+}
+
+// ar8AdjustAll adjusts every byte of slot r (all bytes known).
+func (w *worker) ar8AdjustAll(r int, rec []byte) {
+	for i := range rec {
+		w.ar8Adjust(r, rec, i)
+	}
+}
+
+// appendAR8 appends the LogisticAR tables to a model file.
+func appendAR8(b []byte, m *Model) []byte {
+	for _, t := range [][]int32{m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
+		b = appendI32s(b, t)
+	}
+	return b
+}
+
+// ar8Tables reads the LogisticAR tables of a K-component model.
+func (p *parser) ar8Tables(m *Model) error {
+	K := m.Arch.Components
+	mixN := K * ar8Ctx
+	if K == 1 {
+		mixN = 0
+	}
+	for t, spec := range []struct {
+		dst  *[]int32
+		n    int
+		lim  int32
+		name string
+	}{
+		{&m.AR8Res, K * ar8Ctx * ar8Res, ar8WMax, "residual weights"},
+		{&m.AR8Scale, K * ar8Buckets, ar8GMax, "scale offsets"},
+		{&m.AR8Mix, mixN, ar8DMax, "mixture offsets"},
+		{&m.AR8CtxScale, K * ar8Ctx, ar8GMax, "context scale offsets"},
+	} {
+		n, err := p.count(4)
+		if err != nil {
+			return err
+		}
+		if n != spec.n {
+			return fmt.Errorf("%s: %d entries, want %d", spec.name, n, spec.n)
+		}
+		v, err := p.i32s(n)
+		if err != nil {
+			return err
+		}
+		for _, x := range v {
+			if x < -spec.lim || x > spec.lim {
+				return fmt.Errorf("%s: entry %d outside [-%d, %d]", spec.name, x, spec.lim, spec.lim)
+			}
+		}
+		*spec.dst = v
+		_ = t
+	}
+	return nil
+}
