@@ -11,15 +11,42 @@ func (m vaeModel) NewCoder(lanes int) Coder { return m.Model.NewCoder(lanes) }
 func FromVAE(m *vae.Model) Model { return vaeModel{m} }
 
 // DefaultModel is the name of the model a Writer uses for binarized records
-// when none is given; 8-bit records go to "mnist" (see Writer).
-const DefaultModel = "mnist-bin"
+// when none is given; 8-bit records go to "mnist-ar" (see Writer).
+const DefaultModel = "mnist-bin-ar"
 
-// The built-in models register themselves, the binarized one first: a
-// Writer with no model chooses the first registered model that can code
-// every record of its first chunk, so binarized data gets the binarized
-// model and anything else the 8-bit one.
+// preferred is the order in which a Writer with no model tries the built-in
+// models: the best rate first (the autoregressive ones), and for each kind
+// the binarized model before the 8-bit one. A Writer chooses the first
+// registered model that can code (nearly) every record of its first chunk,
+// so binarized data gets the binarized model and anything else an 8-bit one.
+var preferred = []string{"mnist-bin-ar", "mnist-ar", "mnist-bin", "mnist"}
+
+// builtinOrder returns the built-in model names, preferred ones first, then
+// any others in vae's order.
+func builtinOrder() []string {
+	names := vae.BuiltinNames()
+	order := make([]string, 0, len(names))
+	for _, p := range preferred {
+		for _, n := range names {
+			if n == p {
+				order = append(order, n)
+			}
+		}
+	}
+	for _, n := range names {
+		found := false
+		for _, o := range order {
+			found = found || o == n
+		}
+		if !found {
+			order = append(order, n)
+		}
+	}
+	return order
+}
+
 func init() {
-	for _, name := range vae.BuiltinNames() {
+	for _, name := range builtinOrder() {
 		m, err := vae.Builtin(name)
 		if err != nil {
 			panic(err) // the embedded files are part of the build

@@ -68,6 +68,16 @@ var goldenCases = []goldenCase{
 		d = append(d, randomBytes(5*784, 11)...)
 		return append(d, 1, 0, 1)
 	}},
+	{"threshold-ar", "mnist-bin-ar", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 160, 200, vae.Threshold)
+	}},
+	{"sampled-ar", "mnist-bin-ar", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 200, 240, vae.Sampled)
+	}},
+	{"8bit-ar", "mnist-ar", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+		d := mnistSlice(t, 240, 280, vae.None)
+		return append(d, 9, 8, 7) // and a tail
+	}},
 	{"idx", "mnist-bin", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
 		return append(h, mnistSlice(t, 140, 152, vae.Threshold)...)

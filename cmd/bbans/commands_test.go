@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 )
 
@@ -90,10 +91,10 @@ func TestInfo(t *testing.T) {
 	must(t, dir, nil, "compress", "--chunk", "10", "--lanes", "2", "in")
 	out := string(must(t, dir, nil, "info", "in.bbans").stdout)
 	size := len(get(t, filepath.Join(dir, "in.bbans")))
-	m, _ := vae.Builtin("mnist-bin")
+	m, _ := vae.Builtin(stream.DefaultModel)
 	h := m.Hash()
 	for _, want := range []string{
-		"model:          mnist-bin, built in",
+		"model:          " + stream.DefaultModel + ", built in",
 		"model sha256:   " + hex.EncodeToString(h[:]),
 		"embedded model: no",
 		"record size:    784 bytes",
@@ -118,7 +119,7 @@ func TestInfo(t *testing.T) {
 func TestEval(t *testing.T) {
 	mnistIDX(t)
 	out := must(t, t.TempDir(), nil, "eval", "--binarize", "threshold", "-n", "200").stdout
-	m := regexp.MustCompile(`^mnist-bin on mnist-test \(threshold\): ([0-9.]+) bits/dim .* over 200 records`).FindSubmatch(out)
+	m := regexp.MustCompile(`^` + stream.DefaultModel + ` on mnist-test \(threshold\): ([0-9.]+) bits/dim .* over 200 records`).FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("eval output: %s", out)
 	}
@@ -126,7 +127,7 @@ func TestEval(t *testing.T) {
 	// same number the library gives.
 	d, _ := vae.LoadMNIST("test")
 	d, _ = vae.Binarize(d.Slice(0, 200), vae.Threshold)
-	model, _ := vae.Builtin("mnist-bin")
+	model, _ := vae.Builtin(stream.DefaultModel)
 	c, err := model.NegELBO(d, 1)
 	if err != nil {
 		t.Fatal(err)

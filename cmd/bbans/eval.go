@@ -57,9 +57,10 @@ func runEval(e *env, args []string) int {
 			}
 		}
 	case modelSpec == "":
-		name := "mnist-bin"
+		// The models a Writer picks by default (stream's preference).
+		name := "mnist-bin-ar"
 		if bin == vae.None {
-			name = "mnist"
+			name = "mnist-ar"
 		}
 		cases = []evalCase{{name, bin}}
 	case binSpec != "":
