@@ -12,19 +12,19 @@ import (
 // elboSeed seeds the posterior draws of NegELBO.
 const elboSeed = 1
 
-// runBBANS compresses s with bbans (its built-in model, or the Writer's
-// choice), decompresses and checks the round trip, and computes the
-// model's negative ELBO on the set's whole records.
-func runBBANS(s *Set, threads int, r *Result) error {
+// runBBANS compresses s with bbans (the built-in model named, or the
+// Writer's choice for ""), decompresses and checks the round trip, and
+// computes the model's negative ELBO on the set's whole records.
+func runBBANS(s *Set, model string, threads int, r *Result) error {
 	wopts := []stream.WOption{stream.WithEncoderConcurrency(threads)}
 	r.Note = "model chosen by the Writer"
-	if s.Model != "" {
-		m, err := stream.Lookup(s.Model)
+	if model != "" {
+		m, err := stream.Lookup(model)
 		if err != nil {
 			return err
 		}
 		wopts = append(wopts, stream.WithModel(m))
-		r.Note = "model " + s.Model
+		r.Note = "model " + model
 	}
 	var archive []byte
 	d, err := timed(func() (err error) {
@@ -43,8 +43,8 @@ func runBBANS(s *Set, threads int, r *Result) error {
 		return err
 	}
 	r.Verified = bytes.Equal(back, s.Data)
-	if s.Model != "" {
-		m, err := vae.Builtin(s.Model)
+	if model != "" {
+		m, err := vae.Builtin(model)
 		if err != nil {
 			return err
 		}

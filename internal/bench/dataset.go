@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 )
 
@@ -29,9 +30,12 @@ type Set struct {
 	Height, Width int
 	// Binarized sets hold bytes 0 and 1; images of them scale 1 to 255.
 	Binarized bool
-	// Model is the built-in model bbans uses, or "" to let the Writer
-	// choose.
+	// Model is the built-in model bbans uses by default on this set, or ""
+	// to let the Writer choose.
 	Model string
+	// Models are all the built-in models that can code the set, Model
+	// first; bench runs each.
+	Models []string
 }
 
 // Records returns the number of whole records in s.
@@ -164,22 +168,31 @@ func makeSets(d *vae.Dataset, names []string, h, w int, prefix string) ([]*Set, 
 			label = prefix + " " + name
 		}
 		s := &Set{Name: label, Data: bd.Data, RecordSize: bd.RecordSize, Height: h, Width: w, Binarized: b != vae.None}
-		s.Model = chooseModel(s)
+		s.Models = chooseModels(s)
+		if len(s.Models) > 0 {
+			s.Model = s.Models[0]
+		}
 		sets = append(sets, s)
 	}
 	return sets, nil
 }
 
-// chooseModel returns the first built-in model (in the order the Writer
-// tries them) of the set's record size that can code every whole record,
-// or "" if there is none.
-func chooseModel(s *Set) string {
+// chooseModels returns the built-in models of the set's record size that
+// can code every whole record, in the order the Writer tries them (so the
+// first is the one it would choose), or nil if there is none. A binarized
+// set gets only the binarized models: an 8-bit model codes bytes 0 and 1
+// too, but is not meant for them.
+func chooseModels(s *Set) []string {
 	if s.Records() == 0 {
-		return ""
+		return nil
 	}
-	for _, name := range vae.BuiltinNames() {
-		m, err := vae.Builtin(name)
-		if err != nil || m.RecordSize() != s.RecordSize {
+	twos := make([]byte, s.RecordSize)
+	for i := range twos {
+		twos[i] = 2
+	}
+	var names []string
+	for _, m := range stream.Models() {
+		if m.RecordSize() != s.RecordSize || (s.Binarized && m.Codable(twos)) {
 			continue
 		}
 		ok := true
@@ -187,8 +200,8 @@ func chooseModel(s *Set) string {
 			ok = m.Codable(s.Data[i*s.RecordSize : (i+1)*s.RecordSize])
 		}
 		if ok {
-			return name
+			names = append(names, m.Name())
 		}
 	}
-	return ""
+	return names
 }

@@ -45,10 +45,10 @@ func TestLoadFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := sets[0]
-		if s.Name != name+" 8bit" || !bytes.Equal(s.Data, recs) || s.Height != 28 || s.Width != 28 || s.Records() != 5 || s.Model != "mnist" {
+		if s.Name != name+" 8bit" || !bytes.Equal(s.Data, recs) || s.Height != 28 || s.Width != 28 || s.Records() != 5 || s.Model != "mnist-ar" {
 			t.Errorf("%s: set %q, %d bytes, %dx%d, %d records, model %q", name, s.Name, len(s.Data), s.Width, s.Height, s.Records(), s.Model)
 		}
-		if b := sets[1]; !b.Binarized || b.Model != "mnist-bin" || b.Data[len(b.Data)-1] > 1 {
+		if b := sets[1]; !b.Binarized || b.Model != "mnist-bin-ar" || b.Data[len(b.Data)-1] > 1 {
 			t.Errorf("%s: threshold set not binarized or model %q", name, b.Model)
 		}
 	}
@@ -57,7 +57,7 @@ func TestLoadFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 3000 bytes: 3 whole records of 0s and 1s, then a partial one.
-	if s := sets[0]; !bytes.Equal(s.Data, raw) || s.Width != 0 || s.Records() != 3 || s.Model != "mnist-bin" {
+	if s := sets[0]; !bytes.Equal(s.Data, raw) || s.Width != 0 || s.Records() != 3 || s.Model != "mnist-bin-ar" {
 		t.Errorf("raw: %d bytes, width %d, %d records, model %q", len(s.Data), s.Width, s.Records(), s.Model)
 	}
 	rep, err := Run(Config{Sets: sets, External: true})
@@ -150,7 +150,7 @@ func TestExternal(t *testing.T) {
 			}
 		}
 	}
-	if want := 1 + len(classicCodecs) + len(externalTools) + 1; len(rep.Results) != want {
+	if want := len(sets[0].Models) + len(classicCodecs) + len(externalTools) + 1; len(rep.Results) != want {
 		t.Errorf("%d results, want %d", len(rep.Results), want)
 	}
 	t.Logf("%d of %d methods ran", ran, len(rep.Results))

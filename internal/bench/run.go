@@ -57,19 +57,30 @@ func Run(cfg Config) (*Report, error) {
 	for _, s := range cfg.Sets {
 		base := Result{Set: s.Name, InBytes: len(s.Data)}
 
-		r := base
-		r.Method, r.Kind = "bbans", BBANS
-		if err := runBBANS(s, rep.Threads, &r); err != nil {
-			return nil, fmt.Errorf("bench: %s: bbans: %w", s.Name, err)
+		// bbans with its default model (the row the speed ratios refer
+		// to), then with every other built-in model that can code the set.
+		models := s.Models
+		if len(models) == 0 {
+			models = []string{""}
 		}
-		r.Note += fmt.Sprintf(", %d threads", rep.Threads)
-		add(r)
-		if cfg.Trace && s.Model != "" {
-			t, err := trace(s, r.NegELBO)
-			if err != nil {
-				return nil, err
+		for i, name := range models {
+			r := base
+			r.Method, r.Kind = "bbans", BBANS
+			if i > 0 {
+				r.Method = "bbans (" + name + ")"
 			}
-			rep.Traces = append(rep.Traces, *t)
+			if err := runBBANS(s, name, rep.Threads, &r); err != nil {
+				return nil, fmt.Errorf("bench: %s: bbans: %w", s.Name, err)
+			}
+			r.Note += fmt.Sprintf(", %d threads", rep.Threads)
+			add(r)
+			if cfg.Trace && i == 0 && name != "" {
+				t, err := trace(s, r.NegELBO)
+				if err != nil {
+					return nil, err
+				}
+				rep.Traces = append(rep.Traces, *t)
+			}
 		}
 
 		for _, c := range classicCodecs {
@@ -101,7 +112,7 @@ func Run(cfg Config) (*Report, error) {
 			add(r)
 		}
 
-		r = base
+		r := base
 		r.Method, r.Kind = "JPEG XL lossless", Image
 		switch {
 		case s.Width == 0:
