@@ -181,19 +181,19 @@ func (g *GaussianBuckets) PopPosterior(m *Message, lane int, mu, sigma []int32, 
 	for i := range buckets {
 		p := g.newPosterior(mu[i], sigma[i])
 		slot := uint64(m.Peek(lane, g.prec))
-		// Binary search for the bucket j with c_j <= slot < c_{j+1}.
+		// Binary search for the bucket j with c_j <= slot < c_{j+1},
+		// keeping c_lo and c_hi so the interval costs no more evaluations.
 		lo, hi := 0, len(g.centres)
+		clo, chi := uint64(0), uint64(1)<<g.prec
 		for hi-lo > 1 {
 			mid := int(uint(lo+hi) >> 1)
-			if g.cum(&p, mid) <= slot {
-				lo = mid
+			if c := g.cum(&p, mid); c <= slot {
+				lo, clo = mid, c
 			} else {
-				hi = mid
+				hi, chi = mid, c
 			}
 		}
-		start := g.cum(&p, lo)
-		end := g.cum(&p, lo+1)
-		m.Pop(lane, uint32(start), uint32(end-start), g.prec)
+		m.Pop(lane, uint32(clo), uint32(chi-clo), g.prec)
 		buckets[i] = int32(lo)
 	}
 }

@@ -48,9 +48,7 @@ func requantizeArch(l Level, out []uint8, acc []int32, batch int, q *Requant) bo
 		requantTails(out, acc, batch, q)
 		return true
 	}
-	{
-		requant8AVX512(&out[0], &acc[0], q.n, batch, &q.mult[0], &q.round[0], &q.shift[0], int64(q.lo), int64(q.hi), 1<<(q.n%8)-1)
-	}
+	requant8AVX512(&out[0], &acc[0], q.n, batch, &q.mult[0], &q.round[0], &q.shift[0], int64(q.lo), int64(q.hi), 1<<(q.n%8)-1)
 	return true
 }
 
@@ -69,9 +67,7 @@ func requantizeInt32Arch(l Level, out, acc []int32, batch int, q *Requant) bool 
 		requantTails(out, acc, batch, q)
 		return true
 	}
-	{
-		requant32AVX512(&out[0], &acc[0], q.n, batch, &q.mult[0], &q.round[0], &q.shift[0], int64(q.lo), int64(q.hi), 1<<(q.n%8)-1)
-	}
+	requant32AVX512(&out[0], &acc[0], q.n, batch, &q.mult[0], &q.round[0], &q.shift[0], int64(q.lo), int64(q.hi), 1<<(q.n%8)-1)
 	return true
 }
 

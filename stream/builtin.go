@@ -1,6 +1,10 @@
 package stream
 
-import "github.com/bbans/bbans/vae"
+import (
+	"slices"
+
+	"github.com/bbans/bbans/vae"
+)
 
 // vaeModel adapts a vae.Model to Model.
 type vaeModel struct{ *vae.Model }
@@ -27,18 +31,12 @@ func builtinOrder() []string {
 	names := vae.BuiltinNames()
 	order := make([]string, 0, len(names))
 	for _, p := range preferred {
-		for _, n := range names {
-			if n == p {
-				order = append(order, n)
-			}
+		if slices.Contains(names, p) {
+			order = append(order, p)
 		}
 	}
 	for _, n := range names {
-		found := false
-		for _, o := range order {
-			found = found || o == n
-		}
-		if !found {
+		if !slices.Contains(order, n) {
 			order = append(order, n)
 		}
 	}

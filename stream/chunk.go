@@ -58,6 +58,7 @@ type chunkCoder struct {
 	lats    [][]int32 // latents[i], nil where recs[i] is
 	recs1   [][]byte  // one active lane of recs, for the staggered batch
 	lats1   [][]int32
+	flag    [1]byte // a popped escape flag
 }
 
 func newChunkCoder(m Model, lanes int) *chunkCoder {
@@ -78,20 +79,15 @@ func newChunkCoder(m Model, lanes int) *chunkCoder {
 	return c
 }
 
-// stagger calls step once for each lane i of the batch in increasing
-// order, with only lane i active (records and latents nil elsewhere).
-func (c *chunkCoder) stagger(k int, step func([][]byte, [][]int32)) {
-	for i := range k {
-		c.oneLane(i)
-		if c.recs1[i] != nil {
-			step(c.recs1, c.lats1)
+// stagger calls step once for each lane i of the batch, with only lane i
+// active (records and latents nil elsewhere): in increasing lane order for
+// the encoder, decreasing for the decoder, which undoes it.
+func (c *chunkCoder) stagger(k int, reverse bool, step func([][]byte, [][]int32)) {
+	for j := range k {
+		i := j
+		if reverse {
+			i = k - 1 - j
 		}
-	}
-}
-
-// staggerReverse is stagger in decreasing lane order, for the decoder.
-func (c *chunkCoder) staggerReverse(k int, step func([][]byte, [][]int32)) {
-	for i := k - 1; i >= 0; i-- {
 		c.oneLane(i)
 		if c.recs1[i] != nil {
 			step(c.recs1, c.lats1)
@@ -126,23 +122,21 @@ func (c *chunkCoder) encode(dst, data []byte) []byte {
 		k := min(lanes, n-first)
 		c.recs = c.recs[:k]
 		c.lats = c.lats[:k]
-		escaped := false
 		for i := range k {
 			rec := data[(first+i)*size : (first+i+1)*size]
 			if c.model.Codable(rec) {
 				c.recs[i], c.lats[i] = rec, c.latents[i]
 			} else {
 				c.recs[i], c.lats[i] = nil, nil
-				escaped = true
 			}
 		}
 		if b >= batches-staggerBatches {
-			c.stagger(k, func(recs [][]byte, lats [][]int32) { ans.Encode(c.msg, c.coder, recs, lats) })
+			c.stagger(k, false, func(recs [][]byte, lats [][]int32) { ans.Encode(c.msg, c.coder, recs, lats) })
 		} else {
 			ans.Encode(c.msg, c.coder, c.recs, c.lats)
 		}
 		for i := range k {
-			if escaped && c.recs[i] == nil {
+			if c.recs[i] == nil { // escaped
 				rec := data[(first+i)*size : (first+i+1)*size]
 				for j := len(rec) - 1; j >= 0; j-- {
 					c.msg.Push(i, uint32(rec[j]), 1, 8)
@@ -171,7 +165,7 @@ func (c *chunkCoder) decode(out, payload []byte) error {
 	if c.msg.Lanes() != lanes {
 		return fmt.Errorf("message has %d lanes, chunk of %d records needs %d", c.msg.Lanes(), n, lanes)
 	}
-	flag := make([]byte, 1)
+	flag := c.flag[:]
 	batches := (n + lanes - 1) / lanes
 	for b := range batches {
 		first := b * lanes
@@ -193,7 +187,7 @@ func (c *chunkCoder) decode(out, payload []byte) error {
 			}
 		}
 		if b >= batches-staggerBatches {
-			c.staggerReverse(k, func(recs [][]byte, lats [][]int32) { ans.Decode(c.msg, c.coder, lats, recs) })
+			c.stagger(k, true, func(recs [][]byte, lats [][]int32) { ans.Decode(c.msg, c.coder, lats, recs) })
 		} else {
 			ans.Decode(c.msg, c.coder, c.lats, c.recs)
 		}

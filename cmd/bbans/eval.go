@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 )
 
@@ -57,12 +58,7 @@ func runEval(e *env, args []string) int {
 			}
 		}
 	case modelSpec == "":
-		// The models a Writer picks by default (stream's preference).
-		name := "mnist-bin-ar"
-		if bin == vae.None {
-			name = "mnist-ar"
-		}
-		cases = []evalCase{{name, bin}}
+		cases = []evalCase{{defaultModelFor(bin), bin}}
 	case binSpec != "":
 		cases = []evalCase{{modelSpec, bin}}
 	default:
@@ -113,4 +109,16 @@ func evalOne(e *env, c evalCase, d *vae.Dataset, dataName string, seed uint64) i
 	}
 	fmt.Fprintf(e.stdout, "%s on %s (%s): %s, %.1f s\n", c.model, dataName, how, cost, time.Since(start).Seconds())
 	return exitOK
+}
+
+// defaultModelFor returns the built-in model a Writer picks for data of
+// binarization b: the first in stream's order of preference whose
+// likelihood is binary exactly when b binarizes.
+func defaultModelFor(b vae.Binarization) string {
+	for _, m := range stream.Models() {
+		if vm, err := vae.Builtin(m.Name()); err == nil && vm.Arch.Likelihood.Binary() == (b != vae.None) {
+			return m.Name()
+		}
+	}
+	return stream.DefaultModel
 }
