@@ -15,15 +15,15 @@ func (m vaeModel) NewCoder(lanes int) Coder { return m.Model.NewCoder(lanes) }
 func FromVAE(m *vae.Model) Model { return vaeModel{m} }
 
 // DefaultModel is the name of the model a Writer uses for binarized records
-// when none is given; 8-bit records go to "mnist-ar" (see Writer).
+// when none is given; 8-bit records go to "mnist-cm" (see Writer).
 const DefaultModel = "mnist-bin-ar"
 
 // preferred is the order in which a Writer with no model tries the built-in
-// models: the best rate first (the autoregressive ones), and for each kind
+// models: the best rate first (the autoregressive and context-mixing ones), and for each kind
 // the binarized model before the 8-bit one. A Writer chooses the first
 // registered model that can code (nearly) every record of its first chunk,
 // so binarized data gets the binarized model and anything else an 8-bit one.
-var preferred = []string{"mnist-bin-ar", "mnist-ar", "mnist-bin", "mnist"}
+var preferred = []string{"mnist-bin-ar", "mnist-cm", "mnist-ar", "mnist-bin", "mnist"}
 
 // builtinOrder returns the built-in model names, preferred ones first, then
 // any others in vae's order.

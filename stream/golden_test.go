@@ -78,6 +78,10 @@ var goldenCases = []goldenCase{
 		d := mnistSlice(t, 240, 280, vae.None)
 		return append(d, 9, 8, 7) // and a tail
 	}},
+	{"8bit-cm", "mnist-cm", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+		d := mnistSlice(t, 280, 320, vae.None)
+		return append(d, 6, 5) // and a tail
+	}},
 	{"idx", "mnist-bin", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
 		return append(h, mnistSlice(t, 140, 152, vae.Threshold)...)

@@ -25,7 +25,7 @@ func TestMNISTRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		data      *vae.Dataset
 		wantModel string
-	}{{thr, "mnist-bin-ar"}, {sub, "mnist-ar"}} {
+	}{{thr, "mnist-bin-ar"}, {sub, "mnist-cm"}} {
 		t.Run(c.wantModel, func(t *testing.T) {
 			const chunk, lanes = 100, 4
 			a, err := EncodeAll(c.data.Data, nil, WithChunkRecords(chunk), WithLanes(lanes))

@@ -26,6 +26,11 @@ const (
 	// LogisticAR is Logistic with each component's mean and scale moved by
 	// the bytes of causal neighbours (ar_logistic.go).
 	LogisticAR Likelihood = 4
+	// ContextMix models bytes 0..255 one binary decision at a time, each
+	// mixed from context-count tables over causal neighbours and one
+	// decoder logit per byte (cm.go); its encoder sees the record
+	// thresholded at 128.
+	ContextMix Likelihood = 5
 )
 
 // isLogistic reports whether l is a discretised logistic mixture.
@@ -33,6 +38,10 @@ func (l Likelihood) isLogistic() bool { return l == Logistic || l == LogisticAR 
 
 // Binary reports whether l codes bytes 0 and 1 only.
 func (l Likelihood) Binary() bool { return l == Bernoulli || l == BernoulliAR }
+
+// logitPerByte reports whether the decoder gives one logit index per byte
+// (arIdx) that the likelihood turns into probabilities with the record.
+func (l Likelihood) logitPerByte() bool { return l == BernoulliAR || l == ContextMix }
 
 func (l Likelihood) String() string {
 	switch l {
@@ -44,6 +53,8 @@ func (l Likelihood) String() string {
 		return "bernoulli-ar"
 	case LogisticAR:
 		return "logistic-ar"
+	case ContextMix:
+		return "context-mix"
 	}
 	return fmt.Sprintf("Likelihood(%d)", uint8(l))
 }
@@ -72,7 +83,7 @@ const (
 
 // Params returns the number of likelihood parameters per byte.
 func (a *Arch) Params() int {
-	if a.Likelihood.Binary() {
+	if a.Likelihood.Binary() || a.Likelihood == ContextMix {
 		return 1
 	}
 	if a.Components == 1 {
@@ -95,9 +106,9 @@ func (a *Arch) Validate() error {
 		return fmt.Errorf("vae: record size %d outside [1, %d]", a.RecordSize, MaxRecordSize)
 	}
 	switch a.Likelihood {
-	case Bernoulli, BernoulliAR:
+	case Bernoulli, BernoulliAR, ContextMix:
 		if a.Components != 1 {
-			return fmt.Errorf("vae: Bernoulli likelihood with %d components", a.Components)
+			return fmt.Errorf("vae: %v likelihood with %d components", a.Likelihood, a.Components)
 		}
 	case Logistic, LogisticAR:
 		if a.Components < 1 || a.Components > MaxComponents {

@@ -93,6 +93,10 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 	R := c.m.Arch.RecordSize
 	for s, lane := range c.slot {
 		rec := records[lane][:R]
+		if c.m.Arch.Likelihood == ContextMix {
+			c.m.cm.pushRecord(m, lane, rec, c.w.arIdx[s*R:(s+1)*R], c.w.probs, c.w.cmBits)
+			continue
+		}
 		if c.m.Arch.Likelihood == BernoulliAR {
 			c.w.arProbs(s, rec)
 		}
@@ -118,6 +122,10 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 	for s := len(c.slot) - 1; s >= 0; s-- {
 		lane := c.slot[s]
 		rec := records[lane][:R]
+		if c.m.Arch.Likelihood == ContextMix {
+			c.m.cm.popRecord(m, lane, rec, c.w.arIdx[s*R:(s+1)*R])
+			continue
+		}
 		if c.m.Arch.Likelihood == BernoulliAR {
 			c.w.popAR(m, lane, s, rec)
 			continue

@@ -43,7 +43,7 @@ func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
 	c := Cost{Records: d.Len(), Bytes: len(d.Data)}
 	pp := float64(m.PosteriorPrec)
 	lp := float64(m.LikPrec)
-	if m.Arch.Likelihood.Binary() {
+	if m.Arch.Likelihood.Binary() || m.Arch.Likelihood == ContextMix {
 		lp = BernoulliPrec
 	}
 	k := float64(m.BucketBits)
@@ -112,6 +112,10 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		w.decode(n)
 		for r := range n {
 			rec := d.Record(lo + r)
+			if m.Arch.Likelihood == ContextMix {
+				m.cm.costRecord(rec, w.arIdx[r*R:(r+1)*R], func(freq uint32) { f(traceLikelihood, freq) })
+				continue
+			}
 			if m.Arch.Likelihood == BernoulliAR {
 				w.arProbs(r, rec)
 			}

@@ -21,7 +21,8 @@ type worker struct {
 	arIdx          []uint16
 	ar8Mean, ar8Ls []int32
 	ar8Mix         []int32
-	arW            int // image width (imageWidth)
+	cmBits         []byte // ContextMix: the decisions of one record
+	arW            int    // image width (imageWidth)
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -36,7 +37,12 @@ func newWorker(m *Model, lanes int) *worker {
 	w.acc = make([]int32, lanes*max(2*a.Latent, a.RecordSize*a.Params()))
 	w.mu = make([]int32, lanes*a.Latent)
 	w.sigma = make([]int32, lanes*a.Latent)
-	if a.Likelihood.Binary() {
+	if a.Likelihood == ContextMix {
+		w.arIdx = make([]uint16, lanes*a.RecordSize)
+		// Up to 9 decisions per byte, for the encoder's pushRecord.
+		w.probs = make([]uint16, 9*a.RecordSize)
+		w.cmBits = make([]byte, 9*a.RecordSize)
+	} else if a.Likelihood.Binary() {
 		w.probs = make([]uint16, lanes*a.RecordSize)
 		if a.Likelihood == BernoulliAR {
 			w.arIdx = make([]uint16, lanes*a.RecordSize)
@@ -94,10 +100,18 @@ func (w *worker) encode(n int) {
 	}
 }
 
-// setRecord copies record into slot r of the encoder input.
+// setRecord copies record into slot r of the encoder input (thresholded
+// at 128 for ContextMix, whose encoder sees the shape of the image).
 func (w *worker) setRecord(r int, rec []byte) {
 	R := w.m.Arch.RecordSize
-	copy(w.in[r*R:(r+1)*R], rec)
+	in := w.in[r*R : (r+1)*R]
+	if w.m.Arch.Likelihood == ContextMix {
+		for i, v := range rec {
+			in[i] = v >> 7
+		}
+		return
+	}
+	copy(in, rec)
 }
 
 // setLatent writes the decoder input of bucket indices lat into slot r.
@@ -115,8 +129,8 @@ func (w *worker) decode(n int) {
 	m := w.m
 	R := m.Arch.RecordSize
 	out := w.mlp(len(m.Enc), len(m.Dec), n)
-	if m.Arch.Likelihood == BernoulliAR {
-		w.setARIndex(out[:n*R]) // probabilities need the record: arProbs, popAR
+	if m.Arch.Likelihood.logitPerByte() {
+		w.setARIndex(out[:n*R]) // probabilities need the record: arProbs, popAR, cm
 		return
 	}
 	if m.Arch.Likelihood == Bernoulli {

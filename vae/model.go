@@ -43,6 +43,12 @@ type Model struct {
 	// mixture-logit offsets and the log-scale offsets by level context
 	// (ar_logistic.go).
 	AR8Res, AR8Scale, AR8Mix, AR8CtxScale []int32
+	// CMSquash, CMWeights and CMTables (ContextMix) are the squash table,
+	// the mixing weights and the five context tables, each sorted by
+	// (Ctx, Node) (cm.go).
+	CMSquash  []uint16
+	CMWeights []int32
+	CMTables  [cmLevels][]CMEntry
 
 	name    string
 	file    []byte
@@ -51,6 +57,7 @@ type Model struct {
 	latIn   []uint8 // bucket -> decoder input byte
 	packed  []*simd.PackedMatrix
 	rq      []*simd.Requant
+	cm      *cmModel
 }
 
 // Layer is one dense layer of the integer model:
@@ -126,6 +133,9 @@ func (m *Model) prepare() error {
 	m.latIn = make([]uint8, len(cs))
 	for j, c := range cs {
 		m.latIn[j] = latentInput(c)
+	}
+	if m.Arch.Likelihood == ContextMix {
+		m.prepareCM()
 	}
 	m.packed, m.rq = nil, nil
 	for _, l := range append(append([]Layer(nil), m.Enc...), m.Dec...) {

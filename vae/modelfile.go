@@ -84,6 +84,9 @@ func (m *Model) appendBody(b []byte) []byte {
 	if m.Arch.Likelihood == LogisticAR {
 		b = appendAR8(b, m)
 	}
+	if m.Arch.Likelihood == ContextMix {
+		b = appendCM(b, m)
+	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
 	return append(b, m.Description...)
 }

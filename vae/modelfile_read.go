@@ -166,7 +166,7 @@ func (p *parser) model() (*Model, error) {
 	if m.BucketBits < 1 || m.BucketBits > ans.MaxBucketBits || m.PosteriorPrec <= m.BucketBits || m.PosteriorPrec > 24 {
 		return nil, fmt.Errorf("bucket bits %d and posterior precision %d outside 1 <= k < prec <= 24", m.BucketBits, m.PosteriorPrec)
 	}
-	if a.Likelihood.Binary() && m.LikPrec != BernoulliPrec {
+	if (a.Likelihood.Binary() || a.Likelihood == ContextMix) && m.LikPrec != BernoulliPrec {
 		return nil, fmt.Errorf("Bernoulli precision %d, want %d", m.LikPrec, BernoulliPrec)
 	}
 	if a.Likelihood.isLogistic() && (m.LikPrec < 12 || m.LikPrec > 28) {
@@ -318,6 +318,11 @@ func (p *parser) tables(m *Model) error {
 	}
 	if m.Arch.Likelihood == LogisticAR {
 		if err = p.ar8Tables(m); err != nil {
+			return err
+		}
+	}
+	if m.Arch.Likelihood == ContextMix {
+		if err = p.cmTables(m); err != nil {
 			return err
 		}
 	}

@@ -45,7 +45,7 @@ func TestLoadFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := sets[0]
-		if s.Name != name+" 8bit" || !bytes.Equal(s.Data, recs) || s.Height != 28 || s.Width != 28 || s.Records() != 5 || s.Model != "mnist-ar" {
+		if s.Name != name+" 8bit" || !bytes.Equal(s.Data, recs) || s.Height != 28 || s.Width != 28 || s.Records() != 5 || s.Model != "mnist-cm" {
 			t.Errorf("%s: set %q, %d bytes, %dx%d, %d records, model %q", name, s.Name, len(s.Data), s.Width, s.Height, s.Records(), s.Model)
 		}
 		if b := sets[1]; !b.Binarized || b.Model != "mnist-bin-ar" || b.Data[len(b.Data)-1] > 1 {

@@ -1,0 +1,380 @@
+package vae
+
+// The context-mixing likelihood (ContextMix, SPEC.md section 3.5): 8-bit
+// records coded one binary decision at a time, each decision's
+// probability mixed from counts of what followed the same local pattern
+// in the training images and from the decoder's view of the whole image.
+//
+// A byte v is the decisions "v != 0" (node 0) and, if it is not 0, its
+// eight bits from the most significant (nodes 1..255 of a binary tree:
+// node 1 is the root, a decision b at node n leads to node 2n+b). Pixel
+// (x, y) of the image has nested contexts c_1 ⊂ c_2 ⊂ c_3 ⊂ c_4 from its
+// causal neighbours quantised to 8 levels (cmLevel; 0 outside the image):
+//
+//	c_1 = 8·q(W) + q(N)
+//	c_2 = 64·c_1 + 8·q(NW) + q(NE)
+//	c_3 = 64·c_2 + 8·q(WW) + q(NN)
+//	c_4 = 512·c_3 + 64·q(NEE) + 8·q(NNW) + q(NNE)
+//
+// and c_0 = 0. Table l holds, for some (c_l, node), a logit in steps of
+// 1/8 (an int8): what the training images said about the decision in that
+// context, smoothed towards the coarser context. Walking l = 0..4, the
+// logit s_l is table l's entry if it has one and s_(l-1) otherwise; conf
+// is the last level that had one (table 0 has every node).
+//
+// The decoder gives one logit per pixel, index t in [0, 512] (steps of
+// 1/16 from -16, as for BernoulliAR), and the encoder sees the record
+// thresholded at 128 (a byte >= 128 is 1, else 0), so the latent
+// describes the shape of the image and the tables its grey levels. The
+// probability of a 1 is a logistic mix of eight inputs in units of 1/256:
+//
+//	x = (32·s_2, 32·s_3, 32·s_4, u(x,y), u(x,y+1), u(x+1,y), u(x+1,y+1), 256)
+//
+// with u = 16·(t - 256) (0 outside the image), weighted by one of 360
+// weight sets chosen by the node's depth (0 for node 0, else the bit
+// length of the node), t >> 6 (at most 7) and conf:
+//
+//	d = (sum_j W[set][j]·x_j) >> 16                 (int64, arithmetic)
+//	P(1) = Squash[clamp((d >> 1) + 2048, 0, 4095)] / 2^16
+//
+// Squash (a table of the model file, non-decreasing within [1, 2^16-1])
+// maps logits in steps of 1/128 from -16 to probabilities.
+
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"github.com/bbans/bbans/ans"
+)
+
+const (
+	cmLevels     = 5 // tables 0..4
+	cmInputs     = 8
+	cmDepths     = 9
+	cmTBuckets   = 8
+	cmSets       = cmDepths * cmTBuckets * cmLevels
+	cmWeights    = cmSets * cmInputs
+	cmSquashLen  = 4096
+	cmLogitScale = 32 // a table entry b is the logit b/8 = 32·b/256
+	cmWeightMax  = 1 << 24
+	cmNodes      = 256
+	cmHeader     = 36 // bytes before a context's values in cmTable.data
+)
+
+// cmLevelEdges quantise a byte into 8 levels: the number of edges <= it.
+var cmLevelEdges = [7]int{1, 16, 64, 128, 192, 240, 253}
+
+var cmLevel = func() (t [256]uint8) {
+	for v := range t {
+		for _, e := range cmLevelEdges {
+			if v >= e {
+				t[v]++
+			}
+		}
+	}
+	return t
+}()
+
+// cmContextBits is the number of bits c_l adds to c_(l-1).
+var cmContextBits = [cmLevels]uint{0, 6, 6, 6, 9}
+
+// cmContexts returns c_1..c_4 of pixel (x, y) of rec (width w); only
+// pixels before it in raster order are read.
+func cmContexts(rec []byte, w, x, y int) (c [cmLevels]uint64) {
+	at := func(dx, dy int) uint64 {
+		xx, yy := x+dx, y+dy
+		if xx < 0 || xx >= w || yy < 0 {
+			return 0
+		}
+		return uint64(cmLevel[rec[yy*w+xx]])
+	}
+	c[1] = 8*at(-1, 0) + at(0, -1)
+	c[2] = 64*c[1] + 8*at(-1, -1) + at(1, -1)
+	c[3] = 64*c[2] + 8*at(-2, 0) + at(0, -2)
+	c[4] = 512*c[3] + 64*at(2, -1) + 8*at(-1, -2) + at(1, -2)
+	return c
+}
+
+// cmTable is one level's entries. For each context that has any, data
+// holds a 32-byte bitmap of its nodes (little-endian words), for each
+// word the number of nodes in the words before it (4 bytes), then the
+// logits of those nodes in node order: a decision's look-up is one or two
+// cache lines and no branch. slots map contexts to their offsets.
+type cmTable struct {
+	slots []cmSlot // open addressing, len a power of two
+	mask  uint32
+	data  []byte
+}
+
+// cmSlot maps a context to its offset in data. Contexts are below 2^27,
+// so key = context + 1 fits in 32 bits; 0 marks an empty slot.
+type cmSlot struct {
+	key, off uint32
+}
+
+// CMEntry is an entry of a ContextMix table: the logit B/8 of a decision
+// at Node in context Ctx.
+type CMEntry struct {
+	Ctx  uint64
+	Node uint8
+	B    int8
+}
+
+func cmHash(c uint32) uint32 { return uint32((uint64(c) * 0x9e3779b97f4a7c15) >> 32) }
+
+// newCMTable builds a table from entries sorted by (context, node), with
+// contexts below 2^27.
+func newCMTable(es []CMEntry) *cmTable {
+	t := &cmTable{}
+	n := 0
+	for i, e := range es {
+		if i == 0 || e.Ctx != es[i-1].Ctx {
+			n++
+		}
+	}
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	t.slots = make([]cmSlot, size)
+	t.mask = uint32(size - 1)
+	t.data = make([]byte, 0, cmHeader*n+len(es)+cmNodes)
+	for i := 0; i < len(es); {
+		j := i
+		var bm [4]uint64
+		for ; j < len(es) && es[j].Ctx == es[i].Ctx; j++ {
+			bm[es[j].Node>>6] |= 1 << (es[j].Node & 63)
+		}
+		off := uint32(len(t.data))
+		for _, w := range bm {
+			t.data = binary.LittleEndian.AppendUint64(t.data, w)
+		}
+		before := 0
+		for _, w := range bm {
+			t.data = append(t.data, byte(before))
+			before += bits.OnesCount64(w)
+		}
+		for _, e := range es[i:j] {
+			t.data = append(t.data, byte(e.B))
+		}
+		for h := cmHash(uint32(es[i].Ctx)) & t.mask; ; h = (h + 1) & t.mask {
+			if t.slots[h].key == 0 {
+				t.slots[h] = cmSlot{key: uint32(es[i].Ctx) + 1, off: off}
+				break
+			}
+		}
+		i = j
+	}
+	// get reads a value even for an absent node; the padding keeps that
+	// read inside data for the last context.
+	t.data = append(t.data, make([]byte, cmNodes)...)
+	return t
+}
+
+// find returns the offset of context c in data, or -1.
+func (t *cmTable) find(c uint64) int32 {
+	if len(t.data) == cmNodes {
+		return -1
+	}
+	k := uint32(c) + 1
+	for h := cmHash(uint32(c)) & t.mask; ; h = (h + 1) & t.mask {
+		s := t.slots[h]
+		if s.key == k {
+			return int32(s.off)
+		}
+		if s.key == 0 {
+			return -1
+		}
+	}
+}
+
+// get returns the logit of node in the context at offset off and whether
+// there is one.
+func (t *cmTable) get(off int32, node uint) (int8, bool) {
+	d := t.data[off : off+cmHeader+cmNodes : off+cmHeader+cmNodes]
+	w := node >> 6 & 3
+	word := binary.LittleEndian.Uint64(d[8*w:])
+	bit := uint64(1) << (node & 63)
+	r := uint(d[32+w]) + uint(bits.OnesCount64(word&(bit-1)))
+	return int8(d[cmHeader+r&0xff]), word&bit != 0
+}
+
+// cmModel is the runtime form of a ContextMix model's tables.
+type cmModel struct {
+	tab    [cmLevels]*cmTable
+	l0     [cmNodes]int8 // table 0
+	w      []int32
+	squash []uint16
+	// zero are the context offsets of a pixel whose neighbours are all
+	// at level 0 (most of an MNIST image), and zeroChain the logits and
+	// conf of node 0 there.
+	zero      [cmLevels]int32
+	zeroChain cmChain
+}
+
+// cmChain is what the tables say about one decision.
+type cmChain struct {
+	s    [3]int64 // s_2, s_3, s_4
+	conf int
+}
+
+// cmDepth is the weight-set depth of a node.
+var cmDepth = func() (t [cmNodes]uint8) {
+	for n := 1; n < cmNodes; n++ {
+		t[n] = uint8(bits.Len(uint(n)))
+	}
+	return t
+}()
+
+// cmPixel holds what the decisions of one pixel share.
+type cmPixel struct {
+	ci   [cmLevels]int32 // context offsets (-1: none), ci[0] unused
+	zero bool            // every neighbour at level 0: ci = cmModel.zero
+	u  [4]int64        // decoder inputs
+	tb int             // t >> 6, at most 7
+}
+
+func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel {
+	cm := &cmModel{w: w, squash: squash}
+	for _, e := range tabs[0] {
+		cm.l0[e.Node] = e.B
+	}
+	for l := 1; l < cmLevels; l++ {
+		cm.tab[l] = newCMTable(tabs[l])
+		cm.zero[l] = cm.tab[l].find(0)
+	}
+	cm.zeroChain = cm.chain(&cm.zero, 0)
+	return cm
+}
+
+// setup finds the pixel's contexts and decoder inputs; idx are the
+// decoder's logit indices of the record.
+func (cm *cmModel) setup(px *cmPixel, rec []byte, idx []uint16, w, x, y int) {
+	c := cmContexts(rec, w, x, y)
+	px.zero = c[4] == 0
+	if px.zero {
+		px.ci = cm.zero
+	} else {
+		for l := 1; l < cmLevels; l++ {
+			px.ci[l] = cm.tab[l].find(c[l])
+		}
+	}
+	h := len(idx) / w
+	u := func(dx, dy int) int64 {
+		xx, yy := x+dx, y+dy
+		if xx >= w || yy >= h {
+			return 0
+		}
+		return 16 * (int64(idx[yy*w+xx]) - 256)
+	}
+	px.u = [4]int64{u(0, 0), u(0, 1), u(1, 0), u(1, 1)}
+	px.tb = min(int(idx[y*w+x])>>6, cmTBuckets-1)
+}
+
+// chain walks the tables for node in the contexts ci.
+func (cm *cmModel) chain(ci *[cmLevels]int32, node uint) (ch cmChain) {
+	s := int64(cm.l0[node])
+	for l := 1; l < cmLevels; l++ {
+		if c := ci[l]; c >= 0 {
+			if b, ok := cm.tab[l].get(c, node); ok {
+				s, ch.conf = int64(b), l
+			}
+		}
+		if l >= 2 {
+			ch.s[l-2] = s
+		}
+	}
+	return ch
+}
+
+// prob returns P(decision = 1) at node, in units of 2^-16.
+func (cm *cmModel) prob(px *cmPixel, node uint) uint16 {
+	var ch cmChain
+	if node == 0 && px.zero {
+		ch = cm.zeroChain
+	} else {
+		ch = cm.chain(&px.ci, node)
+	}
+	set := ((int(cmDepth[node])*cmTBuckets+px.tb)*cmLevels + ch.conf) * cmInputs
+	wt := cm.w[set : set+cmInputs : set+cmInputs]
+	dot := int64(wt[0])*cmLogitScale*ch.s[0] + int64(wt[1])*cmLogitScale*ch.s[1] + int64(wt[2])*cmLogitScale*ch.s[2] +
+		int64(wt[3])*px.u[0] + int64(wt[4])*px.u[1] + int64(wt[5])*px.u[2] + int64(wt[6])*px.u[3] +
+		int64(wt[7])*256
+	i := min(max((dot>>16>>1)+cmSquashLen/2, 0), cmSquashLen-1)
+	return cm.squash[i]
+}
+
+// cmDecisions calls f for each decision of byte v: node and bit.
+func cmDecisions(v byte, f func(node uint, bit uint8)) {
+	if v == 0 {
+		f(0, 0)
+		return
+	}
+	f(0, 1)
+	node := uint(1)
+	for b := 7; b >= 0; b-- {
+		bit := v >> b & 1
+		f(node, bit)
+		node = 2*node + uint(bit)
+	}
+}
+
+// cmPushRecord pushes rec onto lane so that cmPopRecord pops it: the
+// decisions' probabilities are computed in raster order, then pushed
+// last-first. probs and dec are scratch of at least 9·len(rec).
+func (cm *cmModel) pushRecord(msg *ans.Message, lane int, rec []byte, idx []uint16, probs []uint16, dec []byte) {
+	w := imageWidth(len(rec))
+	n := 0
+	var px cmPixel
+	for i, v := range rec {
+		cm.setup(&px, rec, idx, w, i%w, i/w)
+		cmDecisions(v, func(node uint, bit uint8) {
+			probs[n] = cm.prob(&px, node)
+			dec[n] = bit
+			n++
+		})
+	}
+	ans.PushBernoulli(msg, lane, dec[:n], probs[:n], BernoulliPrec)
+}
+
+// popRecord pops a record pushed by pushRecord into rec.
+func (cm *cmModel) popRecord(msg *ans.Message, lane int, rec []byte, idx []uint16) {
+	w := imageWidth(len(rec))
+	var px cmPixel
+	var p [1]uint16
+	var b [1]byte
+	pop := func(node uint) uint8 {
+		p[0] = cm.prob(&px, node)
+		ans.PopBernoulli(msg, lane, p[:], BernoulliPrec, b[:])
+		return b[0]
+	}
+	for i := range rec {
+		cm.setup(&px, rec, idx, w, i%w, i/w)
+		if pop(0) == 0 {
+			rec[i] = 0
+			continue
+		}
+		node := uint(1)
+		for range 8 {
+			node = 2*node + uint(pop(node))
+		}
+		rec[i] = byte(node - 256)
+	}
+}
+
+// costRecord calls f with the frequency (units of 2^-16) of every decision
+// of rec, in raster order.
+func (cm *cmModel) costRecord(rec []byte, idx []uint16, f func(freq uint32)) {
+	w := imageWidth(len(rec))
+	var px cmPixel
+	for i, v := range rec {
+		cm.setup(&px, rec, idx, w, i%w, i/w)
+		cmDecisions(v, func(node uint, bit uint8) {
+			p := uint32(cm.prob(&px, node))
+			if bit == 0 {
+				p = 1<<BernoulliPrec - p
+			}
+			f(p)
+		})
+	}
+}
