@@ -99,12 +99,18 @@ func cmContexts(rec []byte, w, x, y int) (c [cmLevels]uint64) {
 // holds a 32-byte bitmap of its nodes (little-endian words), for each
 // word the number of nodes in the words before it (4 bytes), then the
 // logits of those nodes in node order: a decision's look-up is one or two
-// cache lines and no branch. slots map contexts to their offsets.
+// cache lines and no branch. slots map contexts to their offsets; data
+// starts with the header of an empty context, offset 0, which stands for
+// every context the table does not have.
 type cmTable struct {
-	slots []cmSlot // open addressing, len a power of two
+	dense []uint32 // context -> offset, for tables of at most 2^18 contexts
+	slots []cmSlot // open addressing, len a power of two, for larger ones
 	mask  uint32
 	data  []byte
 }
+
+// cmDenseBits is the largest context size whose table is a plain array.
+const cmDenseBits = 18
 
 // cmSlot maps a context to its offset in data. Contexts are below 2^27,
 // so key = context + 1 fits in 32 bits; 0 marks an empty slot.
@@ -123,9 +129,12 @@ type CMEntry struct {
 func cmHash(c uint32) uint32 { return uint32((uint64(c) * 0x9e3779b97f4a7c15) >> 32) }
 
 // newCMTable builds a table from entries sorted by (context, node), with
-// contexts below 2^27.
-func newCMTable(es []CMEntry) *cmTable {
+// contexts below 2^ctxBits <= 2^27.
+func newCMTable(es []CMEntry, ctxBits uint) *cmTable {
 	t := &cmTable{}
+	if ctxBits <= cmDenseBits {
+		t.dense = make([]uint32, 1<<ctxBits)
+	}
 	n := 0
 	for i, e := range es {
 		if i == 0 || e.Ctx != es[i-1].Ctx {
@@ -138,7 +147,7 @@ func newCMTable(es []CMEntry) *cmTable {
 	}
 	t.slots = make([]cmSlot, size)
 	t.mask = uint32(size - 1)
-	t.data = make([]byte, 0, cmHeader*n+len(es)+cmNodes)
+	t.data = make([]byte, cmHeader, cmHeader*(n+1)+len(es)+cmNodes)
 	for i := 0; i < len(es); {
 		j := i
 		var bm [4]uint64
@@ -146,6 +155,9 @@ func newCMTable(es []CMEntry) *cmTable {
 			bm[es[j].Node>>6] |= 1 << (es[j].Node & 63)
 		}
 		off := uint32(len(t.data))
+		if t.dense != nil {
+			t.dense[es[i].Ctx] = off
+		}
 		for _, w := range bm {
 			t.data = binary.LittleEndian.AppendUint64(t.data, w)
 		}
@@ -157,7 +169,7 @@ func newCMTable(es []CMEntry) *cmTable {
 		for _, e := range es[i:j] {
 			t.data = append(t.data, byte(e.B))
 		}
-		for h := cmHash(uint32(es[i].Ctx)) & t.mask; ; h = (h + 1) & t.mask {
+		for h := cmHash(uint32(es[i].Ctx)) & t.mask; t.dense == nil; h = (h + 1) & t.mask {
 			if t.slots[h].key == 0 {
 				t.slots[h] = cmSlot{key: uint32(es[i].Ctx) + 1, off: off}
 				break
@@ -171,26 +183,23 @@ func newCMTable(es []CMEntry) *cmTable {
 	return t
 }
 
-// find returns the offset of context c in data, or -1.
-func (t *cmTable) find(c uint64) int32 {
-	if len(t.data) == cmNodes {
-		return -1
+// find returns the offset of context c in data, 0 if it has no entries.
+func (t *cmTable) find(c uint64) uint32 {
+	if t.dense != nil {
+		return t.dense[c&uint64(len(t.dense)-1)]
 	}
 	k := uint32(c) + 1
 	for h := cmHash(uint32(c)) & t.mask; ; h = (h + 1) & t.mask {
 		s := t.slots[h]
-		if s.key == k {
-			return int32(s.off)
-		}
-		if s.key == 0 {
-			return -1
+		if s.key == k || s.key == 0 {
+			return s.off
 		}
 	}
 }
 
 // get returns the logit of node in the context at offset off and whether
 // there is one.
-func (t *cmTable) get(off int32, node uint) (int8, bool) {
+func (t *cmTable) get(off uint32, node uint) (int8, bool) {
 	d := t.data[off : off+cmHeader+cmNodes : off+cmHeader+cmNodes]
 	w := node >> 6 & 3
 	word := binary.LittleEndian.Uint64(d[8*w:])
@@ -201,14 +210,14 @@ func (t *cmTable) get(off int32, node uint) (int8, bool) {
 
 // cmModel is the runtime form of a ContextMix model's tables.
 type cmModel struct {
-	tab    [cmLevels]*cmTable
-	l0     [cmNodes]int8 // table 0
+	tab    [cmLevels]cmTable // tab[0] unused (l0)
+	l0     [cmNodes]int8     // table 0
 	w      []int32
 	squash []uint16
 	// zero are the context offsets of a pixel whose neighbours are all
 	// at level 0 (most of an MNIST image), and zeroChain the logits and
 	// conf of node 0 there.
-	zero      [cmLevels]int32
+	zero      [cmLevels]uint32
 	zeroChain cmChain
 }
 
@@ -228,10 +237,10 @@ var cmDepth = func() (t [cmNodes]uint8) {
 
 // cmPixel holds what the decisions of one pixel share.
 type cmPixel struct {
-	ci   [cmLevels]int32 // context offsets (-1: none), ci[0] unused
-	zero bool            // every neighbour at level 0: ci = cmModel.zero
-	u  [4]int64        // decoder inputs
-	tb int             // t >> 6, at most 7
+	ci   [cmLevels]uint32 // context offsets in the tables, ci[0] unused
+	zero bool             // every neighbour at level 0: ci = cmModel.zero
+	u    [4]int64         // decoder inputs
+	tb   int              // t >> 6, at most 7
 }
 
 func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel {
@@ -239,51 +248,110 @@ func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel 
 	for _, e := range tabs[0] {
 		cm.l0[e.Node] = e.B
 	}
+	bits := uint(0)
 	for l := 1; l < cmLevels; l++ {
-		cm.tab[l] = newCMTable(tabs[l])
+		bits += cmContextBits[l]
+		cm.tab[l] = *newCMTable(tabs[l], bits)
 		cm.zero[l] = cm.tab[l].find(0)
 	}
 	cm.zeroChain = cm.chain(&cm.zero, 0)
 	return cm
 }
 
-// setup finds the pixel's contexts and decoder inputs; idx are the
-// decoder's logit indices of the record.
-func (cm *cmModel) setup(px *cmPixel, rec []byte, idx []uint16, w, x, y int) {
-	c := cmContexts(rec, w, x, y)
-	px.zero = c[4] == 0
+// cmScratch is a coder's working memory for one record: the levels of
+// the pixels coded so far in an image padded by two zero columns on each
+// side and two zero rows on top (so that neighbours need no bounds
+// checks), the decoder inputs padded by a zero column and row, and the
+// encoder's decisions.
+type cmScratch struct {
+	w, h, stride int
+	lv           []uint8
+	u            []int64
+	probs        []uint16
+	dec          []byte
+}
+
+func newCMScratch(R int) *cmScratch {
+	w := imageWidth(R)
+	h := R / w
+	return &cmScratch{w: w, h: h, stride: w + 4,
+		lv:    make([]uint8, (w+4)*(h+2)),
+		u:     make([]int64, (w+1)*(h+1)),
+		probs: make([]uint16, 9*R),
+		dec:   make([]byte, 9*R),
+	}
+}
+
+// start prepares sc for a record with decoder logit indices idx: levels
+// all 0, decoder inputs from idx.
+func (sc *cmScratch) start(idx []uint16) {
+	clear(sc.lv)
+	for y := range sc.h {
+		row := sc.u[y*(sc.w+1) : (y+1)*(sc.w+1)]
+		for x, t := range idx[y*sc.w : (y+1)*sc.w] {
+			row[x] = 16 * (int64(t) - 256)
+		}
+	}
+}
+
+// set records the byte of pixel i.
+func (sc *cmScratch) set(i int, v byte) {
+	sc.lv[(i/sc.w+2)*sc.stride+i%sc.w+2] = cmLevel[v]
+}
+
+// contexts returns c_1..c_4 of pixel (x, y) from the levels set so far:
+// cmContexts without bounds checks.
+func (sc *cmScratch) contexts(x, y int) (c1, c2, c3, c4 uint64) {
+	S := sc.stride
+	p := (y+2)*S + x + 2
+	lv := sc.lv[p-2*S-2 : p+1 : p+1] // rows y-2..y up to the pixel
+	q := func(dx, dy int) uint64 { return uint64(lv[(2+dy)*S+2+dx]) }
+	c1 = 8*q(-1, 0) + q(0, -1)
+	c2 = 64*c1 + 8*q(-1, -1) + q(1, -1)
+	c3 = 64*c2 + 8*q(-2, 0) + q(0, -2)
+	c4 = 512*c3 + 64*q(2, -1) + 8*q(-1, -2) + q(1, -2)
+	return
+}
+
+// setup finds pixel i's contexts and decoder inputs from sc (the pixels
+// before i set) and the decoder's logit index t of the pixel.
+func (cm *cmModel) setup(px *cmPixel, sc *cmScratch, i int, t uint16) {
+	x, y := i%sc.w, i/sc.w
+	c1, c2, c3, c4 := sc.contexts(x, y)
+	px.zero = c4 == 0
 	if px.zero {
 		px.ci = cm.zero
 	} else {
-		for l := 1; l < cmLevels; l++ {
-			px.ci[l] = cm.tab[l].find(c[l])
-		}
+		px.ci[1] = cm.tab[1].find(c1)
+		px.ci[2] = cm.tab[2].find(c2)
+		px.ci[3] = cm.tab[3].find(c3)
+		px.ci[4] = cm.tab[4].find(c4)
 	}
-	h := len(idx) / w
-	u := func(dx, dy int) int64 {
-		xx, yy := x+dx, y+dy
-		if xx >= w || yy >= h {
-			return 0
-		}
-		return 16 * (int64(idx[yy*w+xx]) - 256)
-	}
-	px.u = [4]int64{u(0, 0), u(0, 1), u(1, 0), u(1, 1)}
-	px.tb = min(int(idx[y*w+x])>>6, cmTBuckets-1)
+	U := sc.w + 1
+	o := y*U + x
+	u := sc.u[o : o+U+2 : o+U+2]
+	px.u = [4]int64{u[0], u[U], u[1], u[U+1]}
+	px.tb = min(int(t)>>6, cmTBuckets-1)
 }
 
 // chain walks the tables for node in the contexts ci.
-func (cm *cmModel) chain(ci *[cmLevels]int32, node uint) (ch cmChain) {
+func (cm *cmModel) chain(ci *[cmLevels]uint32, node uint) (ch cmChain) {
 	s := int64(cm.l0[node])
-	for l := 1; l < cmLevels; l++ {
-		if c := ci[l]; c >= 0 {
-			if b, ok := cm.tab[l].get(c, node); ok {
-				s, ch.conf = int64(b), l
-			}
-		}
-		if l >= 2 {
-			ch.s[l-2] = s
-		}
+	if b, ok := cm.tab[1].get(ci[1], node); ok {
+		s, ch.conf = int64(b), 1
 	}
+	if b, ok := cm.tab[2].get(ci[2], node); ok {
+		s, ch.conf = int64(b), 2
+	}
+	ch.s[0] = s
+	if b, ok := cm.tab[3].get(ci[3], node); ok {
+		s, ch.conf = int64(b), 3
+	}
+	ch.s[1] = s
+	if b, ok := cm.tab[4].get(ci[4], node); ok {
+		s, ch.conf = int64(b), 4
+	}
+	ch.s[2] = s
 	return ch
 }
 
@@ -319,27 +387,37 @@ func cmDecisions(v byte, f func(node uint, bit uint8)) {
 	}
 }
 
-// cmPushRecord pushes rec onto lane so that cmPopRecord pops it: the
+// pushRecord pushes rec onto lane so that popRecord pops it: the
 // decisions' probabilities are computed in raster order, then pushed
-// last-first. probs and dec are scratch of at least 9·len(rec).
-func (cm *cmModel) pushRecord(msg *ans.Message, lane int, rec []byte, idx []uint16, probs []uint16, dec []byte) {
-	w := imageWidth(len(rec))
-	n := 0
+// last-first.
+func (cm *cmModel) pushRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+	sc.start(idx)
 	var px cmPixel
+	probs, dec := sc.probs[:9*len(rec)], sc.dec[:9*len(rec)]
+	n := 0
 	for i, v := range rec {
-		cm.setup(&px, rec, idx, w, i%w, i/w)
-		cmDecisions(v, func(node uint, bit uint8) {
-			probs[n] = cm.prob(&px, node)
-			dec[n] = bit
-			n++
-		})
+		cm.setup(&px, sc, i, idx[i])
+		probs[n] = cm.prob(&px, 0)
+		dec[n] = 0
+		n++
+		if v != 0 {
+			dec[n-1] = 1
+			node := uint(1)
+			for b := 7; b >= 0; b-- {
+				bit := v >> b & 1
+				probs[n], dec[n] = cm.prob(&px, node), bit
+				n++
+				node = 2*node + uint(bit)
+			}
+		}
+		sc.set(i, v)
 	}
 	ans.PushBernoulli(msg, lane, dec[:n], probs[:n], BernoulliPrec)
 }
 
 // popRecord pops a record pushed by pushRecord into rec.
-func (cm *cmModel) popRecord(msg *ans.Message, lane int, rec []byte, idx []uint16) {
-	w := imageWidth(len(rec))
+func (cm *cmModel) popRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+	sc.start(idx)
 	var px cmPixel
 	var p [1]uint16
 	var b [1]byte
@@ -349,32 +427,38 @@ func (cm *cmModel) popRecord(msg *ans.Message, lane int, rec []byte, idx []uint1
 		return b[0]
 	}
 	for i := range rec {
-		cm.setup(&px, rec, idx, w, i%w, i/w)
-		if pop(0) == 0 {
-			rec[i] = 0
-			continue
+		cm.setup(&px, sc, i, idx[i])
+		v := byte(0)
+		if pop(0) != 0 {
+			node := uint(1)
+			for range 8 {
+				node = 2*node + uint(pop(node))
+			}
+			v = byte(node - 256)
 		}
-		node := uint(1)
-		for range 8 {
-			node = 2*node + uint(pop(node))
-		}
-		rec[i] = byte(node - 256)
+		rec[i] = v
+		sc.set(i, v)
 	}
 }
 
-// costRecord calls f with the frequency (units of 2^-16) of every decision
-// of rec, in raster order.
-func (cm *cmModel) costRecord(rec []byte, idx []uint16, f func(freq uint32)) {
-	w := imageWidth(len(rec))
+// costRecord calls f with every decision of rec in raster order: its
+// node, its bit and P(1) in units of 2^-16.
+func (cm *cmModel) costRecord(sc *cmScratch, rec []byte, idx []uint16, f func(node uint, bit uint8, p uint16)) {
+	sc.start(idx)
 	var px cmPixel
 	for i, v := range rec {
-		cm.setup(&px, rec, idx, w, i%w, i/w)
+		cm.setup(&px, sc, i, idx[i])
 		cmDecisions(v, func(node uint, bit uint8) {
-			p := uint32(cm.prob(&px, node))
-			if bit == 0 {
-				p = 1<<BernoulliPrec - p
-			}
-			f(p)
+			f(node, bit, cm.prob(&px, node))
 		})
+		sc.set(i, v)
 	}
+}
+
+// cmFreq is the frequency (units of 2^-16) of decision bit with P(1) = p.
+func cmFreq(bit uint8, p uint16) uint32 {
+	if bit == 0 {
+		return 1<<BernoulliPrec - uint32(p)
+	}
+	return uint32(p)
 }

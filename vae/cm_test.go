@@ -65,7 +65,9 @@ func TestCMCostIsExact(t *testing.T) {
 		}
 		w.setLatent(0, lat[0])
 		w.decode(1)
-		m.cm.costRecord(rec, w.arIdx[:len(rec)], func(f uint32) { want += BernoulliPrec - math.Log2(float64(f)) })
+		m.cm.costRecord(w.cm, rec, w.arIdx[:len(rec)], func(_ uint, bit uint8, p uint16) {
+			want += BernoulliPrec - math.Log2(float64(cmFreq(bit, p)))
+		})
 		if math.Abs(got-want) > 1 {
 			t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, got, want)
 		}
@@ -131,6 +133,31 @@ func TestCMContextsAreCausal(t *testing.T) {
 	}
 }
 
+// TestCMScratchContexts checks the coder's padded-buffer contexts against
+// cmContexts on random images of several shapes.
+func TestCMScratchContexts(t *testing.T) {
+	g := SplitMix64{State: 6}
+	for _, R := range []int{784, 1, 2, 3, 9, 10, 100} {
+		sc := newCMScratch(R)
+		rec := make([]byte, R)
+		for range 20 {
+			for i := range rec {
+				rec[i] = byte(g.Next() >> (g.Next() % 8 * 8))
+			}
+			sc.start(make([]uint16, R))
+			w := imageWidth(R)
+			for i, v := range rec {
+				x, y := i%w, i/w
+				c1, c2, c3, c4 := sc.contexts(x, y)
+				if want := cmContexts(rec, w, x, y); [cmLevels]uint64{0, c1, c2, c3, c4} != want {
+					t.Fatalf("R=%d pixel %d: contexts %v, want %v", R, i, [4]uint64{c1, c2, c3, c4}, want[1:])
+				}
+				sc.set(i, v)
+			}
+		}
+	}
+}
+
 // TestCMTableFind checks the runtime table against a map.
 func TestCMTableFind(t *testing.T) {
 	g := SplitMix64{State: 11}
@@ -146,22 +173,27 @@ func TestCMTableFind(t *testing.T) {
 	sort.Slice(es, func(i, j int) bool {
 		return es[i].Ctx<<8|uint64(es[i].Node) < es[j].Ctx<<8|uint64(es[j].Node)
 	})
-	tab := newCMTable(es)
+	for _, bits := range []uint{12, 27} { // dense and hashed
+		checkCMTable(t, newCMTable(es, bits), want)
+		empty := newCMTable(nil, bits)
+		for node := range uint(256) {
+			if _, ok := empty.get(empty.find(0), node); ok {
+				t.Errorf("empty table has node %d", node)
+			}
+		}
+	}
+}
+
+func checkCMTable(t *testing.T, tab *cmTable, want map[uint64]int8) {
 	for ctx := uint64(0); ctx < 3100; ctx++ {
 		ci := tab.find(ctx)
 		for node := range uint(256) {
-			b, ok := int8(0), false
-			if ci >= 0 {
-				b, ok = tab.get(ci, node)
-			}
+			b, ok := tab.get(ci, node)
 			wb, wok := want[ctx<<8|uint64(node)]
 			if ok != wok || ok && b != wb {
 				t.Fatalf("ctx %d node %d: got %d,%v want %d,%v", ctx, node, b, ok, wb, wok)
 			}
 		}
-	}
-	if empty := newCMTable(nil); empty.find(0) != -1 {
-		t.Errorf("empty table finds a context")
 	}
 }
 

@@ -94,7 +94,7 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 	for s, lane := range c.slot {
 		rec := records[lane][:R]
 		if c.m.Arch.Likelihood == ContextMix {
-			c.m.cm.pushRecord(m, lane, rec, c.w.arIdx[s*R:(s+1)*R], c.w.probs, c.w.cmBits)
+			c.m.cm.pushRecord(m, lane, c.w.cm, rec, c.w.arIdx[s*R:(s+1)*R])
 			continue
 		}
 		if c.m.Arch.Likelihood == BernoulliAR {
@@ -123,7 +123,7 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 		lane := c.slot[s]
 		rec := records[lane][:R]
 		if c.m.Arch.Likelihood == ContextMix {
-			c.m.cm.popRecord(m, lane, rec, c.w.arIdx[s*R:(s+1)*R])
+			c.m.cm.popRecord(m, lane, c.w.cm, rec, c.w.arIdx[s*R:(s+1)*R])
 			continue
 		}
 		if c.m.Arch.Likelihood == BernoulliAR {

@@ -113,7 +113,9 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		for r := range n {
 			rec := d.Record(lo + r)
 			if m.Arch.Likelihood == ContextMix {
-				m.cm.costRecord(rec, w.arIdx[r*R:(r+1)*R], func(freq uint32) { f(traceLikelihood, freq) })
+				m.cm.costRecord(w.cm, rec, w.arIdx[r*R:(r+1)*R], func(_ uint, bit uint8, p uint16) {
+					f(traceLikelihood, cmFreq(bit, p))
+				})
 				continue
 			}
 			if m.Arch.Likelihood == BernoulliAR {

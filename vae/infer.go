@@ -21,8 +21,8 @@ type worker struct {
 	arIdx          []uint16
 	ar8Mean, ar8Ls []int32
 	ar8Mix         []int32
-	cmBits         []byte // ContextMix: the decisions of one record
-	arW            int    // image width (imageWidth)
+	cm             *cmScratch // ContextMix
+	arW            int        // image width (imageWidth)
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -39,9 +39,7 @@ func newWorker(m *Model, lanes int) *worker {
 	w.sigma = make([]int32, lanes*a.Latent)
 	if a.Likelihood == ContextMix {
 		w.arIdx = make([]uint16, lanes*a.RecordSize)
-		// Up to 9 decisions per byte, for the encoder's pushRecord.
-		w.probs = make([]uint16, 9*a.RecordSize)
-		w.cmBits = make([]byte, 9*a.RecordSize)
+		w.cm = newCMScratch(a.RecordSize)
 	} else if a.Likelihood.Binary() {
 		w.probs = make([]uint16, lanes*a.RecordSize)
 		if a.Likelihood == BernoulliAR {

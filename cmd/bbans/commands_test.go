@@ -228,3 +228,36 @@ func TestTrainProgress(t *testing.T) {
 		t.Errorf("no quantisation report:\n%s", s)
 	}
 }
+
+// TestTrainContextMix builds a context-mix model on top of the built-in
+// mnist-bin-ar nets from an 8-bit IDX file and codes with it.
+func TestTrainContextMix(t *testing.T) {
+	idx, _ := mnistIDX(t)
+	dir := t.TempDir()
+	put(t, filepath.Join(dir, "d.idx"), idx)
+	r := must(t, dir, nil, "train", "--lik", "context-mix", "--data", "d.idx", "--heldout", "50", "-T", "1", "-o", "cm.bbm")
+	if !bytes.Contains(r.stderr, []byte("held out: ")) || !bytes.Contains(r.stderr, []byte("wrote cm.bbm")) {
+		t.Fatalf("no held-out report:\n%s", r.stderr)
+	}
+	f, err := os.Open(filepath.Join(dir, "cm.bbm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := vae.ReadModel(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := m.Arch; a.Likelihood != vae.ContextMix || a.RecordSize != 784 {
+		t.Fatalf("trained %v", a)
+	}
+	put(t, filepath.Join(dir, "in"), idx[16:16+20*784])
+	must(t, dir, nil, "compress", "-m", "cm.bbm", "in")
+	must(t, dir, nil, "test", "-m", "cm.bbm", "in.bbans")
+	if r := bbans(t, dir, nil, "train", "--lik", "context-mix", "--binarize", "threshold", "-o", "x.bbm"); r.code != exitUsage {
+		t.Errorf("context-mix on binarized data: %v", r)
+	}
+	if r := bbans(t, dir, nil, "train", "--lik", "context-mix", "--base", "mnist", "--data", "d.idx", "-o", "y.bbm"); r.code != exitFailure {
+		t.Errorf("context-mix on a logistic base: %v", r)
+	}
+}

@@ -30,7 +30,7 @@ type trainFlags struct {
 	bucketBits             uint
 	quantile               float64
 	desc, out, floatOut    string
-	init                   string
+	init, base             string
 	threads                int
 	force                  bool
 }
@@ -44,7 +44,8 @@ func runTrain(e *env, args []string) int {
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
-	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: bernoulli, bernoulli-ar, logistic or logistic-ar (default: bernoulli for binarized data)", "lik")
+	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix (default: bernoulli for binarized data)", "lik")
+	stringFlag(fs, &tf.base, "context-mix: the bernoulli-ar `MODEL` (built-in name or .bbm file) whose nets to keep (default mnist-bin-ar)", "base")
 	intFlag(fs, &tf.components, "logistic mixture components `K`", "components")
 	stringFlag(fs, &tf.enc, "encoder hidden widths, comma separated (`W,...`; empty for none)", "enc")
 	stringFlag(fs, &tf.dec, "decoder hidden widths, comma separated (`W,...`; empty for none)", "dec")
@@ -68,6 +69,9 @@ func runTrain(e *env, args []string) int {
 	}
 	if len(operands) > 0 {
 		return usageError(e, "train", "unexpected argument %q", operands[0])
+	}
+	if tf.lik == "context-mix" {
+		return trainCM(e, &tf)
 	}
 	cfg, err := tf.config()
 	if err != nil {
@@ -116,7 +120,7 @@ func (tf *trainFlags) config() (vae.TrainConfig, error) {
 	case "logistic-ar":
 		a.Likelihood = vae.LogisticAR
 	default:
-		return cfg, fmt.Errorf("--lik %q: want bernoulli, bernoulli-ar, logistic or logistic-ar", tf.lik)
+		return cfg, fmt.Errorf("--lik %q: want bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix", tf.lik)
 	}
 	switch {
 	case tf.epochs < 1, tf.batch < 1:
