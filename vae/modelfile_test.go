@@ -89,6 +89,11 @@ func FuzzParseModel(f *testing.F) {
 		b[20] ^= 1
 		f.Add(rehash(b))
 	}
+	cm := smallCMModel(f)
+	f.Add(cm.File())
+	b := bytes.Clone(cm.File()[:len(cm.File())-32])
+	b[len(b)-60] ^= 1 // in the context tables
+	f.Add(rehash(b))
 	f.Add([]byte(ModelMagic))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 32 && len(b)%3 == 0 {
@@ -103,6 +108,23 @@ func FuzzParseModel(f *testing.F) {
 			t.Errorf("loaded model does not re-encode to its file")
 		}
 	})
+}
+
+// smallCMModel is a context-mix model over smallModel's BernoulliAR nets,
+// fitted to 40 random 16-byte records.
+func smallCMModel(t testing.TB) *Model {
+	t.Helper()
+	base := smallModel(t, BernoulliAR, 1)
+	d := &Dataset{RecordSize: 16, Data: make([]byte, 16*40)}
+	g := SplitMix64{State: 8}
+	for i := range d.Data {
+		d.Data[i] = byte(g.Next() >> (g.Next() % 8 * 8))
+	}
+	m, err := BuildContextMix(base, d, CMConfig{Alpha: 4, MinCount: 1, Epochs: 1, LR: 0.01, Seed: 2, Description: "small"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // smallModel quantises an untrained model with 16-byte records: a small,
