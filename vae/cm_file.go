@@ -77,7 +77,9 @@ func (p *parser) cmTables(m *Model) error {
 		next, limit := uint64(0), uint64(1)<<(ctxBits+8)
 		for i := range es {
 			gap, k := binary.Uvarint(p.b[p.off:])
-			if k <= 0 || gap >= limit {
+			// A uvarint that ends in a zero byte (other than 0 itself) has
+			// a shorter form: refused, so that every model has one file.
+			if k <= 0 || gap >= limit || k > 1 && p.b[p.off+k-1] == 0 {
 				return fmt.Errorf("context table %d: bad key at entry %d", l, i)
 			}
 			p.off += k

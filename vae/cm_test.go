@@ -252,6 +252,7 @@ func BenchmarkCMLikelihood(b *testing.B) {
 	for _, dir := range []string{"push", "pop"} {
 		b.Run(dir, func(b *testing.B) {
 			b.SetBytes(int64(len(d.Data)))
+			b.ReportAllocs()
 			out := [][]byte{make([]byte, m.RecordSize())}
 			for b.Loop() {
 				msg := ans.NewMessage(1)
@@ -265,5 +266,24 @@ func BenchmarkCMLikelihood(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCMKeysMinimal checks that a key gap written in a longer form than
+// needed is refused (a model has exactly one file): the first key of
+// table 1, after the squash table, the weights and table 0.
+func TestCMKeysMinimal(t *testing.T) {
+	m := tinyCM(t)
+	body := m.appendBody(nil)
+	at := bytes.Index(body, appendCM(nil, m)) + 4 + 2*cmSquashLen + 4 + 4*cmWeights + 4 + 2*cmNodes + 4
+	if body[at] >= 0x80 {
+		t.Fatalf("first key of table 1 is not a one-byte uvarint")
+	}
+	if _, err := ParseModel(rehash(body)); err != nil {
+		t.Fatalf("the unmodified body: %v", err)
+	}
+	long := append(append(bytes.Clone(body[:at]), body[at]|0x80, 0), body[at+1:]...)
+	if _, err := ParseModel(rehash(long)); err == nil {
+		t.Errorf("a non-minimal uvarint key is accepted")
 	}
 }
