@@ -11,6 +11,15 @@
 // discretised logistic mixture for bytes), and a standard normal prior
 // discretised into 2^k buckets of equal prior mass (package ans).
 //
+// Beyond the paper, the likelihood can see the pixels already coded:
+// BernoulliAR and LogisticAR refine the decoder's per-byte parameters with
+// causal neighbours, trained jointly with the nets (ar_bernoulli.go,
+// ar_logistic.go), and ContextMix codes each byte as binary decisions
+// whose probabilities mix context-count tables over up to nine causal
+// neighbours with the decoder's logits (cm.go, built by BuildContextMix on
+// top of a trained BernoulliAR model). Encoding computes every
+// probability at once; decoding is sequential in raster order.
+//
 // Everything that decides a probability handed to the coder is integer or
 // fixed-point arithmetic: int8 weights, uint8 activations, int32
 // accumulators (package simd), requantisation by multiply and shift, and
