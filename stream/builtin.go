@@ -1,7 +1,9 @@
 package stream
 
 import (
+	"encoding/binary"
 	"slices"
+	"sync"
 
 	"github.com/bbans/bbans/vae"
 )
@@ -43,13 +45,52 @@ func builtinOrder() []string {
 	return order
 }
 
-func init() {
-	for _, name := range builtinOrder() {
-		m, err := vae.Builtin(name)
+// lazyBuiltin is a built-in model registered without parsing it: name,
+// hash and record size come from the file's bytes, and the model is parsed
+// (vae.Builtin, a few to tens of milliseconds) on first use, so that a
+// process pays only for the models it codes with.
+type lazyBuiltin struct {
+	name string
+	file []byte
+	once sync.Once
+	m    Model
+}
+
+func (l *lazyBuiltin) load() Model {
+	l.once.Do(func() {
+		m, err := vae.Builtin(l.name)
 		if err != nil {
-			panic(err) // the embedded files are part of the build
+			panic(err) // the embedded files are part of the build (TestBuiltinsParse)
 		}
-		Register(FromVAE(m))
+		l.m = FromVAE(m)
+	})
+	return l.m
+}
+
+func (l *lazyBuiltin) Name() string { return l.name }
+
+// Hash is the model file's SHA-256 trailer, which vae.Builtin checks.
+func (l *lazyBuiltin) Hash() (h [32]byte) {
+	copy(h[:], l.file[len(l.file)-32:])
+	return h
+}
+
+// RecordSize reads the record size field (SPEC.md section 3.1: after the
+// 8-byte magic, the u16 version and the likelihood and components bytes).
+func (l *lazyBuiltin) RecordSize() int { return int(binary.LittleEndian.Uint32(l.file[12:])) }
+
+func (l *lazyBuiltin) Codable(record []byte) bool { return l.load().Codable(record) }
+func (l *lazyBuiltin) NewCoder(lanes int) Coder   { return l.load().NewCoder(lanes) }
+func (l *lazyBuiltin) File() []byte               { return l.file }
+
+func init() {
+	infos := vae.Builtins()
+	for _, name := range builtinOrder() {
+		for _, b := range infos {
+			if b.Name == name {
+				Register(&lazyBuiltin{name: name, file: b.File()})
+			}
+		}
 	}
 	modelLoader = func(file []byte) (Model, error) {
 		m, err := vae.ParseModel(file)

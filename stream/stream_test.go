@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/format"
+	"github.com/bbans/bbans/vae"
 )
 
 var toy = newToyModel()
@@ -243,4 +244,25 @@ func TestReaderErrors(t *testing.T) {
 		t.Fatalf("bit flip: %v, want a CorruptInputError", err)
 	}
 	t.Logf("bit flip at %d: %v (after %d good bytes)", len(bad)/3, err, len(out))
+}
+
+// TestBuiltinsParse checks that every built-in model registered without
+// parsing has the name, hash and record size of the parsed model.
+func TestBuiltinsParse(t *testing.T) {
+	for _, m := range Models() {
+		l, ok := m.(*lazyBuiltin)
+		if !ok {
+			continue
+		}
+		vm, err := vae.Builtin(l.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Hash() != vm.Hash() || l.RecordSize() != vm.RecordSize() || !bytes.Equal(l.File(), vm.File()) {
+			t.Errorf("%s: registered hash %x, record size %d; parsed %x, %d", l.name, l.Hash(), l.RecordSize(), vm.Hash(), vm.RecordSize())
+		}
+		if l.load() == nil || !l.Codable(make([]byte, vm.RecordSize())) {
+			t.Errorf("%s: does not load or code a record of zeros", l.name)
+		}
+	}
 }

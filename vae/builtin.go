@@ -58,6 +58,11 @@ func BuiltinNames() []string {
 	return n
 }
 
+// File returns the model file of a built-in model (not to be modified):
+// its hash is the file's last 32 bytes (SPEC.md section 3.1), so callers
+// can know a built-in model without parsing it (Builtin does).
+func (b BuiltinInfo) File() []byte { return b.file }
+
 // Builtins describes the built-in models.
 func Builtins() []BuiltinInfo { return append([]BuiltinInfo(nil), builtinInfo...) }
 
