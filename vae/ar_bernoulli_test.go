@@ -148,11 +148,7 @@ func TestARCostIsExact(t *testing.T) {
 func checkARCost(t *testing.T, m *Model) {
 	d := testImages(t, m, 30)
 	coder := m.NewCoder(1)
-	msg := ans.NewMessage(1)
-	g := SplitMix64{State: 9}
-	for range 20000 {
-		msg.Push(0, uint32(g.Next()>>48), 1, 16)
-	}
+	msg := seededMessage(20000)
 	lat := [][]int32{make([]int32, m.LatentSize())}
 	w := newWorker(m, 1)
 	var coded []float64
@@ -161,15 +157,7 @@ func checkARCost(t *testing.T, m *Model) {
 		b0 := msg.Bits()
 		ans.Encode(msg, coder, [][]byte{rec}, lat)
 		got := msg.Bits() - b0
-		w.setRecord(0, rec)
-		w.encode(1)
-		want := float64(m.BucketBits) * float64(m.LatentSize())
-		for j, b := range lat[0] {
-			_, f := m.buckets.Interval(b, w.mu[j], w.sigma[j])
-			want += math.Log2(float64(f)) - float64(m.PosteriorPrec)
-		}
-		w.setLatent(0, lat[0])
-		w.decode(1)
+		want := latentBits(m, w, rec, lat[0])
 		if m.Arch.Likelihood == BernoulliAR {
 			w.arProbs(0, rec)
 			for k, v := range rec {

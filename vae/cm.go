@@ -387,10 +387,10 @@ func cmDecisions(v byte, f func(node uint, bit uint8)) {
 	}
 }
 
-// pushRecord pushes rec onto lane so that popRecord pops it: the
-// decisions' probabilities are computed in raster order, then pushed
-// last-first.
-func (cm *cmModel) pushRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+// decisions fills sc.probs and sc.dec with P(1) and the bit of every
+// decision of rec, in raster order (all bytes known: the encoder's side
+// and evaluation), and returns their number.
+func (cm *cmModel) decisions(sc *cmScratch, rec []byte, idx []uint16) int {
 	sc.start(idx)
 	var px cmPixel
 	probs, dec := sc.probs[:9*len(rec)], sc.dec[:9*len(rec)]
@@ -412,7 +412,14 @@ func (cm *cmModel) pushRecord(msg *ans.Message, lane int, sc *cmScratch, rec []b
 		}
 		sc.set(i, v)
 	}
-	ans.PushBernoulli(msg, lane, dec[:n], probs[:n], BernoulliPrec)
+	return n
+}
+
+// pushRecord pushes rec onto lane so that popRecord pops it: the
+// decisions are pushed last-first.
+func (cm *cmModel) pushRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+	n := cm.decisions(sc, rec, idx)
+	ans.PushBernoulli(msg, lane, sc.dec[:n], sc.probs[:n], BernoulliPrec)
 }
 
 // popRecord pops a record pushed by pushRecord into rec.
@@ -441,17 +448,12 @@ func (cm *cmModel) popRecord(msg *ans.Message, lane int, sc *cmScratch, rec []by
 	}
 }
 
-// costRecord calls f with every decision of rec in raster order: its
-// node, its bit and P(1) in units of 2^-16.
-func (cm *cmModel) costRecord(sc *cmScratch, rec []byte, idx []uint16, f func(node uint, bit uint8, p uint16)) {
-	sc.start(idx)
-	var px cmPixel
-	for i, v := range rec {
-		cm.setup(&px, sc, i, idx[i])
-		cmDecisions(v, func(node uint, bit uint8) {
-			f(node, bit, cm.prob(&px, node))
-		})
-		sc.set(i, v)
+// costRecord calls f with the frequency (units of 2^-16) of every
+// decision of rec, in raster order.
+func (cm *cmModel) costRecord(sc *cmScratch, rec []byte, idx []uint16, f func(freq uint32)) {
+	n := cm.decisions(sc, rec, idx)
+	for k, bit := range sc.dec[:n] {
+		f(cmFreq(bit, sc.probs[k]))
 	}
 }
 

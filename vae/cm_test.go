@@ -44,11 +44,7 @@ func TestCMCostIsExact(t *testing.T) {
 	m := tinyCM(t)
 	d := testImages(t, m, 20)
 	coder := m.NewCoder(1)
-	msg := ans.NewMessage(1)
-	g := SplitMix64{State: 9}
-	for range 20000 {
-		msg.Push(0, uint32(g.Next()>>48), 1, 16)
-	}
+	msg := seededMessage(20000)
 	lat := [][]int32{make([]int32, m.LatentSize())}
 	w := newWorker(m, 1)
 	for i := range d.Len() {
@@ -56,18 +52,8 @@ func TestCMCostIsExact(t *testing.T) {
 		b0 := msg.Bits()
 		ans.Encode(msg, coder, [][]byte{rec}, lat)
 		got := msg.Bits() - b0
-		w.setRecord(0, rec)
-		w.encode(1)
-		want := float64(m.BucketBits) * float64(m.LatentSize())
-		for j, b := range lat[0] {
-			_, f := m.buckets.Interval(b, w.mu[j], w.sigma[j])
-			want += math.Log2(float64(f)) - float64(m.PosteriorPrec)
-		}
-		w.setLatent(0, lat[0])
-		w.decode(1)
-		m.cm.costRecord(w.cm, rec, w.arIdx[:len(rec)], func(_ uint, bit uint8, p uint16) {
-			want += BernoulliPrec - math.Log2(float64(cmFreq(bit, p)))
-		})
+		want := latentBits(m, w, rec, lat[0])
+		m.cm.costRecord(w.cm, rec, w.arIdx[:len(rec)], func(f uint32) { want += BernoulliPrec - math.Log2(float64(f)) })
 		if math.Abs(got-want) > 1 {
 			t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, got, want)
 		}

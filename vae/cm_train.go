@@ -124,18 +124,7 @@ func (m *Model) sampleLogits(d *Dataset, seed uint64) []uint16 {
 		w.encode(n)
 		for r := range n {
 			for j := range dl {
-				mu, sg := w.mu[r*dl+j], w.sigma[r*dl+j]
-				u := uint32(rng.Next() >> (64 - m.PosteriorPrec))
-				a, b := 0, g.Buckets()
-				for b-a > 1 {
-					mid := (a + b) >> 1
-					if s, _ := g.Interval(int32(mid), mu, sg); s <= u {
-						a = mid
-					} else {
-						b = mid
-					}
-				}
-				lat[j] = int32(a)
+				lat[j], _ = drawBucket(g, w.mu[r*dl+j], w.sigma[r*dl+j], uint32(rng.Next()>>(64-m.PosteriorPrec)))
 			}
 			w.setLatent(r, lat)
 		}
@@ -160,20 +149,25 @@ func countCM(d *Dataset, R int) *cmCounts {
 	}
 	w := imageWidth(R)
 	for r := range d.Len() {
-		rec := d.Record(r)
-		for i, v := range rec {
-			ctx := cmContexts(rec, w, i%w, i/w)
-			cmDecisions(v, func(node uint, bit uint8) {
-				for l := range cmLevels {
-					k := ctx[l]<<8 | uint64(node)
-					e := c.level[l][k]
-					e[bit]++
-					c.level[l][k] = e
-				}
-			})
-		}
+		addCounts(&c.level, d.Record(r), w)
 	}
 	return c
+}
+
+// addCounts adds every decision of rec (an image of width w) to the
+// counts of its contexts at every level.
+func addCounts(counts *[cmLevels]map[uint64][2]uint32, rec []byte, w int) {
+	for i, v := range rec {
+		ctx := cmContexts(rec, w, i%w, i/w)
+		cmDecisions(v, func(node uint, bit uint8) {
+			for l := range cmLevels {
+				k := ctx[l]<<8 | uint64(node)
+				e := counts[l][k]
+				e[bit]++
+				counts[l][k] = e
+			}
+		})
+	}
 }
 
 // cmSmoothed holds the smoothed probability of every (context, node) that
@@ -274,17 +268,7 @@ func (c *cmCounts) looSamples(d *Dataset, idx []uint16, alpha float64, minCount 
 				for l := range own {
 					clear(own[l])
 				}
-				for i, v := range rec {
-					ctx := cmContexts(rec, w, i%w, i/w)
-					cmDecisions(v, func(node uint, bit uint8) {
-						for l := range cmLevels {
-							k := ctx[l]<<8 | uint64(node)
-							e := own[l][k]
-							e[bit]++
-							own[l][k] = e
-						}
-					})
-				}
+				addCounts(&own, rec, w)
 				var ss []cmSample
 				for i, v := range rec {
 					x, y := i%w, i/w

@@ -79,11 +79,7 @@ func TestCoderCostIsExact(t *testing.T) {
 		t.Run(m.Arch.String(), func(t *testing.T) {
 			d := testImages(t, m, 10)
 			coder := m.NewCoder(1)
-			msg := ans.NewMessage(1)
-			g := SplitMix64{State: 9}
-			for range 1000 {
-				msg.Push(0, uint32(g.Next()>>48), 1, 16)
-			}
+			msg := seededMessage(1000)
 			lat := [][]int32{make([]int32, m.LatentSize())}
 			w := newWorker(m, 1)
 			for i := range d.Len() {
@@ -91,15 +87,7 @@ func TestCoderCostIsExact(t *testing.T) {
 				b0 := msg.Bits()
 				ans.Encode(msg, coder, [][]byte{rec}, lat)
 				coded := msg.Bits() - b0
-				w.setRecord(0, rec)
-				w.encode(1)
-				want := float64(m.BucketBits) * float64(m.LatentSize())
-				for j, b := range lat[0] {
-					_, f := m.buckets.Interval(b, w.mu[j], w.sigma[j])
-					want += math.Log2(float64(f)) - float64(m.PosteriorPrec)
-				}
-				w.setLatent(0, lat[0])
-				w.decode(1)
+				want := latentBits(m, w, rec, lat[0])
 				for k, v := range rec {
 					if m.Arch.Likelihood == Bernoulli {
 						p := float64(w.probs[k])

@@ -3,6 +3,8 @@ package vae
 import (
 	"fmt"
 	"math"
+
+	"github.com/bbans/bbans/ans"
 )
 
 // Cost is the negative ELBO of a dataset under the integer model, from
@@ -89,19 +91,8 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 				mu, sg := w.mu[r*dl+j], w.sigma[r*dl+j]
 				f(traceMean, uint32(mu))
 				f(traceSigma, uint32(sg))
-				u := uint32(rng.Next() >> (64 - m.PosteriorPrec))
-				// The bucket whose interval holds u, by binary search.
-				a, b := 0, g.Buckets()
-				for b-a > 1 {
-					mid := (a + b) >> 1
-					if s, _ := g.Interval(int32(mid), mu, sg); s <= u {
-						a = mid
-					} else {
-						b = mid
-					}
-				}
-				_, freq := g.Interval(int32(a), mu, sg)
-				lat[r*dl+j] = int32(a)
+				a, freq := drawBucket(g, mu, sg, uint32(rng.Next()>>(64-m.PosteriorPrec)))
+				lat[r*dl+j] = a
 				f(traceBucket, uint32(a))
 				f(tracePosterior, freq)
 			}
@@ -113,9 +104,7 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		for r := range n {
 			rec := d.Record(lo + r)
 			if m.Arch.Likelihood == ContextMix {
-				m.cm.costRecord(w.cm, rec, w.arIdx[r*R:(r+1)*R], func(_ uint, bit uint8, p uint16) {
-					f(traceLikelihood, cmFreq(bit, p))
-				})
+				m.cm.costRecord(w.cm, rec, w.arIdx[r*R:(r+1)*R], func(freq uint32) { f(traceLikelihood, freq) })
 				continue
 			}
 			if m.Arch.Likelihood == BernoulliAR {
@@ -138,4 +127,21 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 			}
 		}
 	}
+}
+
+// drawBucket returns the bucket whose posterior interval for (mu, sg)
+// holds the slot u (a draw at the posterior's precision), by binary
+// search, and its frequency: sampling from q(y|s) as popping would.
+func drawBucket(g *ans.GaussianBuckets, mu, sg int32, u uint32) (bucket int32, freq uint32) {
+	a, b := 0, g.Buckets()
+	for b-a > 1 {
+		mid := (a + b) >> 1
+		if s, _ := g.Interval(int32(mid), mu, sg); s <= u {
+			a = mid
+		} else {
+			b = mid
+		}
+	}
+	_, freq = g.Interval(int32(a), mu, sg)
+	return int32(a), freq
 }

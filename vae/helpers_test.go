@@ -1,8 +1,11 @@
 package vae
 
 import (
+	"math"
 	"sync"
 	"testing"
+
+	"github.com/bbans/bbans/ans"
 )
 
 // mnistOrSkip loads an MNIST split, skipping the test if the GoMNIST
@@ -65,4 +68,31 @@ func testImages(t testing.TB, m *Model, n int) *Dataset {
 		d, _ = Binarize(d, Threshold)
 	}
 	return d
+}
+
+// seededMessage returns a one-lane message holding n random 16-bit
+// symbols, so that the bits a coder gets back are real ones.
+func seededMessage(n int) *ans.Message {
+	msg := ans.NewMessage(1)
+	g := SplitMix64{State: 9}
+	for range n {
+		msg.Push(0, uint32(g.Next()>>48), 1, 16)
+	}
+	return msg
+}
+
+// latentBits returns the net cost in bits of latent lat for rec, -log2
+// p(y) + log2 q(y|s) from the integer model's frequencies, and leaves w's
+// slot 0 decoded at lat, ready for the likelihood's cost.
+func latentBits(m *Model, w *worker, rec []byte, lat []int32) float64 {
+	w.setRecord(0, rec)
+	w.encode(1)
+	bits := float64(m.BucketBits) * float64(m.LatentSize())
+	for j, b := range lat {
+		_, f := m.buckets.Interval(b, w.mu[j], w.sigma[j])
+		bits += math.Log2(float64(f)) - float64(m.PosteriorPrec)
+	}
+	w.setLatent(0, lat)
+	w.decode(1)
+	return bits
 }

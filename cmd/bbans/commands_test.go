@@ -149,15 +149,7 @@ func TestTrain(t *testing.T) {
 	if len(epochs) != 2 {
 		t.Fatalf("want 2 epoch lines in:\n%s", r.stderr)
 	}
-	f, err := os.Open(filepath.Join(dir, "tiny.bbm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := vae.ReadModel(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readModelFile(t, filepath.Join(dir, "tiny.bbm"))
 	if a := m.Arch; a.Latent != 4 || a.Likelihood != vae.Bernoulli || a.RecordSize != 784 {
 		t.Fatalf("trained %v", a)
 	}
@@ -239,15 +231,7 @@ func TestTrainContextMix(t *testing.T) {
 	if !bytes.Contains(r.stderr, []byte("held out: ")) || !bytes.Contains(r.stderr, []byte("wrote cm.bbm")) {
 		t.Fatalf("no held-out report:\n%s", r.stderr)
 	}
-	f, err := os.Open(filepath.Join(dir, "cm.bbm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := vae.ReadModel(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readModelFile(t, filepath.Join(dir, "cm.bbm"))
 	if a := m.Arch; a.Likelihood != vae.ContextMix || a.RecordSize != 784 {
 		t.Fatalf("trained %v", a)
 	}
@@ -260,4 +244,19 @@ func TestTrainContextMix(t *testing.T) {
 	if r := bbans(t, dir, nil, "train", "--lik", "context-mix", "--base", "mnist", "--data", "d.idx", "-o", "y.bbm"); r.code != exitFailure {
 		t.Errorf("context-mix on a logistic base: %v", r)
 	}
+}
+
+// readModelFile reads and validates the model file at path.
+func readModelFile(t *testing.T, path string) *vae.Model {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := vae.ReadModel(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -70,12 +70,12 @@ func runTrain(e *env, args []string) int {
 	if len(operands) > 0 {
 		return usageError(e, "train", "unexpected argument %q", operands[0])
 	}
-	if tf.lik == "context-mix" {
-		return trainCM(e, &tf)
-	}
-	cfg, err := tf.config()
-	if err != nil {
-		return usageError(e, "train", "%v", err)
+	var cfg vae.TrainConfig
+	if tf.lik != "context-mix" { // trainCM checks its own few flags
+		var err error
+		if cfg, err = tf.config(); err != nil {
+			return usageError(e, "train", "%v", err)
+		}
 	}
 	if tf.out == "" {
 		return usageError(e, "train", "-o MODEL.bbm is required")
@@ -91,6 +91,9 @@ func runTrain(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "bbans: %s already exists; use -f to overwrite\n", name)
 			return exitFailure
 		}
+	}
+	if tf.lik == "context-mix" {
+		return trainCM(e, &tf)
 	}
 	return train(e, &tf, cfg)
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"runtime"
 	"time"
 
 	"github.com/bbans/bbans/vae"
@@ -12,23 +10,11 @@ import (
 
 // trainCM builds a context-mix model (vae.BuildContextMix): the nets of
 // a trained bernoulli-ar model, tables and mixing weights fitted to the
-// 8-bit training records in a couple of minutes.
+// 8-bit training records in a couple of minutes. runTrain has checked
+// -o, -T and existing outputs.
 func trainCM(e *env, tf *trainFlags) int {
-	if tf.out == "" {
-		return usageError(e, "train", "-o MODEL.bbm is required")
-	}
 	if tf.bin != "none" {
 		return usageError(e, "train", "a context-mix model codes 8-bit records; drop --binarize")
-	}
-	if tf.threads < 0 {
-		return usageError(e, "train", "-T %d: want 0 (all cores) or more", tf.threads)
-	}
-	if tf.threads > 0 {
-		runtime.GOMAXPROCS(tf.threads)
-	}
-	if _, err := os.Lstat(tf.out); err == nil && !tf.force {
-		fmt.Fprintf(e.stderr, "bbans: %s already exists; use -f to overwrite\n", tf.out)
-		return exitFailure
 	}
 	base := tf.base
 	if base == "" {
