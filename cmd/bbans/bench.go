@@ -25,7 +25,7 @@ func init() {
 func runBench(e *env, args []string) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	data := fs.String("data", "mnist", "`mnist` (the 10,000 test images of GoMNIST) or a FILE (IDX, gzipped IDX, or raw)")
+	data := fs.String("data", "mnist", "`mnist` (the 10,000 test images of GoMNIST), fashion-mnist (its 10,000 test images, from the Debian package dataset-fashion-mnist; 8-bit only unless --sets says otherwise) or a FILE (IDX, gzipped IDX, or raw)")
 	sets := fs.String("sets", strings.Join(bench.SetNames, ","), "data sets, comma-separated: "+strings.Join(bench.SetNames, ", "))
 	n := fs.Int("n", 0, "use the first `N` MNIST records (0: all)")
 	threads := fs.Int("T", 0, "bbans threads each way (0: all cores)")
@@ -67,11 +67,17 @@ func runBench(e *env, args []string) int {
 		ss  []*bench.Set
 		err error
 	)
-	if *data == "mnist" {
+	switch *data {
+	case "mnist":
 		ss, err = bench.LoadMNIST(names, *n)
-	} else {
+	case "fashion-mnist":
+		if !flagGiven(fs, "sets") {
+			names = nil
+		}
+		ss, err = bench.LoadFashionMNIST(names, *n)
+	default:
 		if *n != 0 {
-			fmt.Fprintf(e.stderr, "bbans bench: -n applies to MNIST only\n")
+			fmt.Fprintf(e.stderr, "bbans bench: -n applies to MNIST and Fashion-MNIST only\n")
 			return exitUsage
 		}
 		ss, err = bench.LoadFile(*data, names)
@@ -119,6 +125,13 @@ func runBench(e *env, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+// flagGiven reports whether the flag name was given on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // benchWritePlot draws the report into file, through a temporary file

@@ -9,14 +9,22 @@ import (
 )
 
 func init() {
-	register(&command{name: "dataset", summary: "write the MNIST images used by bbans as an IDX file", run: runDataset})
+	register(&command{name: "dataset", summary: "write the MNIST or Fashion-MNIST images used by bbans as an IDX file", run: runDataset})
+}
+
+// datasetLoaders are the data sets `bbans dataset` writes, by name: MNIST
+// from the GoMNIST module, Fashion-MNIST from the Debian package
+// dataset-fashion-mnist (vae.LoadFashionMNIST names it when it is missing).
+var datasetLoaders = map[string]func(split string) (*vae.Dataset, error){
+	"mnist":         vae.LoadMNIST,
+	"fashion-mnist": vae.LoadFashionMNIST,
 }
 
 func runDataset(e *env, args []string) int {
 	split, bin, out := "test", "none", ""
 	var n int
 	var force bool
-	fs := newFlags(e, "dataset", "dataset mnist [--split test|train] [--binarize none|threshold|sampled] [-n N] -o FILE")
+	fs := newFlags(e, "dataset", "dataset mnist|fashion-mnist [--split test|train] [--binarize none|threshold|sampled] [-n N] -o FILE")
 	stringFlag(fs, &split, "`SPLIT`: test (10,000 images) or train (60,000)", "split")
 	stringFlag(fs, &bin, "`METHOD`: none (8-bit), threshold (pixel >= 128) or sampled (SPEC.md section 2)", "binarize")
 	stringFlag(fs, &out, "write to `FILE` (- for standard output)", "o", "output")
@@ -27,8 +35,8 @@ func runDataset(e *env, args []string) int {
 		return code
 	}
 	switch {
-	case len(operands) != 1 || operands[0] != "mnist":
-		return usageError(e, "dataset", "want the dataset name mnist (the only one)")
+	case len(operands) != 1 || datasetLoaders[operands[0]] == nil:
+		return usageError(e, "dataset", "want the dataset name mnist or fashion-mnist")
 	case out == "":
 		return usageError(e, "dataset", "-o FILE is required")
 	case split != "test" && split != "train":
@@ -45,9 +53,10 @@ func runDataset(e *env, args []string) int {
 		return exitUsage
 	}
 
-	d, err := vae.LoadMNIST(split)
+	name := operands[0]
+	d, err := datasetLoaders[name](split)
 	if err != nil {
-		return report(e, "MNIST "+split, err)
+		return report(e, name+" "+split, err)
 	}
 	if n > 0 && n < d.Len() {
 		d = d.Slice(0, n)
@@ -56,7 +65,7 @@ func runDataset(e *env, args []string) int {
 	// per byte in file order, so the first N images come out the same as
 	// in the whole set.
 	if d, err = vae.Binarize(d, b); err != nil {
-		return report(e, "MNIST "+split, err)
+		return report(e, name+" "+split, err)
 	}
 	if out == "-" {
 		if err := writeIDX(errWriter{e.stdout, "standard output"}, d); err != nil {
