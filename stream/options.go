@@ -36,8 +36,11 @@ func defaultWOptions() wOptions {
 	return wOptions{chunkRecords: DefaultChunkRecords, lanes: DefaultLanes, idx: true}
 }
 
-// WithModel sets the model that codes records. Default: the built-in model
-// DefaultModel. It cannot be changed by Reset.
+// WithModel sets the model that codes records. Default: chosen from the
+// first chunk among the registered models of the record size, in order of
+// preference: DefaultModel for binarized records (bytes 0 and 1),
+// DefaultModel8Bit for other 784-byte records. It cannot be changed by
+// Reset.
 func WithModel(m Model) WOption {
 	return func(o *wOptions) error {
 		if m == nil {

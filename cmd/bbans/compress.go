@@ -16,10 +16,14 @@ func init() {
 }
 
 // addFileFlags defines the flags compress and decompress share.
-func addFileFlags(fs *flagSet, ff *fileFlags) {
+func addFileFlags(fs *flagSet, ff *fileFlags, compressing bool) {
 	boolFlag(fs, &ff.stdout, "write to standard output, keep the input", "c", "stdout")
 	stringFlag(fs, &ff.output, "write to `FILE` (only with one input; - for standard output)", "o", "output")
-	boolFlag(fs, &ff.force, "overwrite existing outputs; allow writing compressed data to a terminal", "f", "force")
+	force := "overwrite existing outputs; read symbolic links as inputs"
+	if compressing {
+		force += "; allow writing compressed data to a terminal"
+	}
+	boolFlag(fs, &ff.force, force, "f", "force")
 	boolFlag(fs, &ff.keep, "keep the input (the default)", "k", "keep")
 	boolFlag(fs, &ff.rm, "remove the input after success", "rm")
 	intFlag(fs, &ff.threads, "code `N` chunks at once (0: one per core)", "T", "threads")
@@ -27,21 +31,43 @@ func addFileFlags(fs *flagSet, ff *fileFlags) {
 	boolFlag(fs, &ff.quiet, "print no summary", "q", "quiet")
 }
 
-func runCompress(e *env, args []string) int {
-	var ff fileFlags
-	var modelSpec string
-	var embed, noIDX bool
-	chunk, lanes := stream.DefaultChunkRecords, stream.DefaultLanes
+// compressFlags are the options of compress.
+type compressFlags struct {
+	ff           fileFlags
+	model        string
+	embed, noIDX bool
+	chunk, lanes int
+	level        int // -1 .. -19; 0: none given
+}
+
+// newCompressFlags defines the flags of compress.
+func newCompressFlags(e *env) (*flagSet, *compressFlags) {
+	cf := &compressFlags{chunk: stream.DefaultChunkRecords, lanes: stream.DefaultLanes}
 	fs := newFlags(e, "compress", "compress [options] [FILE|-]...")
-	addFileFlags(fs, &ff)
-	stringFlag(fs, &modelSpec, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data (binarized -> mnist-bin, else mnist)", "m", "model")
-	boolFlag(fs, &embed, "store the model in the archive, so it decodes where the model is unknown", "embed-model")
-	intFlag(fs, &chunk, "`N` records per chunk", "chunk")
-	intFlag(fs, &lanes, "`N` bits-back chains per chunk", "lanes")
-	boolFlag(fs, &noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
+	addFileFlags(fs, &cf.ff, true)
+	fs.levels(&cf.level, "compression level: -1 fastest, -19 smallest")
+	stringFlag(fs, &cf.model, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data ("+defaultModels()+")", "m", "model")
+	boolFlag(fs, &cf.embed, "store the model in the archive, so it decodes where the model is unknown", "embed-model")
+	intFlag(fs, &cf.chunk, "`N` records per chunk", "chunk")
+	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk", "lanes")
+	boolFlag(fs, &cf.noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
+	return fs, cf
+}
+
+// defaultModels says which models compress picks when given no -m.
+func defaultModels() string {
+	return fmt.Sprintf("%s for binarized records, %s for others", stream.DefaultModel, stream.DefaultModel8Bit)
+}
+
+func runCompress(e *env, args []string) int {
+	fs, cf := newCompressFlags(e)
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
+	}
+	ff, modelSpec, embed, noIDX, chunk, lanes := &cf.ff, cf.model, cf.embed, cf.noIDX, cf.chunk, cf.lanes
+	if cf.level != 0 {
+		return usageError(e, "compress", "-%d: levels are not available yet in this version", cf.level)
 	}
 	if ff.rm && ff.keep {
 		return usageError(e, "compress", "-k and --rm contradict each other")
@@ -95,5 +121,5 @@ func runCompress(e *env, args []string) int {
 			return zw.Close()
 		},
 	}
-	return c.runAll(e, &ff, operands)
+	return c.runAll(e, ff, operands)
 }

@@ -65,12 +65,18 @@ func decoder(opts []stream.ROption) func(in io.Reader, out io.Writer, p *progres
 	}
 }
 
-func runDecompress(e *env, args []string) int {
+// newDecompressFlags defines the flags of decompress.
+func newDecompressFlags(e *env) (*flagSet, *fileFlags, *readerFlags) {
 	var ff fileFlags
 	var rf readerFlags
 	fs := newFlags(e, "decompress", "decompress [options] [FILE.bbans|-]...")
-	addFileFlags(fs, &ff)
+	addFileFlags(fs, &ff, false)
 	rf.add(fs)
+	return fs, &ff, &rf
+}
+
+func runDecompress(e *env, args []string) int {
+	fs, ff, rf := newDecompressFlags(e)
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
@@ -93,7 +99,7 @@ func runDecompress(e *env, args []string) int {
 		},
 		transform: decoder(opts),
 	}
-	return c.runAll(e, &ff, operands)
+	return c.runAll(e, ff, operands)
 }
 
 // peekRecordSize reads the archive header ahead, for the progress bar's

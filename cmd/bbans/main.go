@@ -62,26 +62,34 @@ func main() {
 	os.Exit(run(e, os.Args[1:]))
 }
 
-// run dispatches to the subcommand named by args[0].
+// run dispatches to the subcommand named by args[0], or runs a gzip or
+// zstd command line (likezstd.go).
 func run(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "bbans: unknown command %q\n\n", args[0])
+	if len(args) == 0 {
 		usage(e.stderr)
 		return exitUsage
 	}
-	return c.run(e, args[1:])
+	switch args[0] {
+	case "help", "-h", "--help":
+		usage(e.stdout)
+		return exitOK
+	case "version":
+		fmt.Fprintln(e.stdout, version())
+		return exitOK
+	}
+	if c, ok := commands[args[0]]; ok {
+		return c.run(e, args[1:])
+	}
+	if likeZstd(args) {
+		return runLikeZstd(e, args)
+	}
+	fmt.Fprintf(e.stderr, "bbans: unknown command %q, and no file of that name\n\n", args[0])
+	usage(e.stderr)
+	return exitUsage
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "usage: bbans <command> [arguments]\n\ncommands:\n")
+	fmt.Fprintf(w, "usage: bbans <command> [arguments]\n       bbans [-z|-d|-t|-l] [options] [FILE|-]...\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -90,5 +98,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(w, "\nRun 'bbans <command> -h' for a command's options.\n")
+	fmt.Fprintf(w, "\nRun 'bbans <command> -h' for a command's options.\n"+
+		"Like zstd: 'bbans [-z|-d|-t|-l] [options] FILE...' compresses (-z, the default),\n"+
+		"decompresses (-d), tests (-t) or lists (-l); -V prints the version.\n")
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 )
 
@@ -24,8 +26,9 @@ func runModels(e *env, args []string) int {
 	if len(operands) > 0 {
 		return usageError(e, "models", "unexpected argument %q", operands[0])
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSHA256\tRECORD\tLATENT\tDATA\tFILE")
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSHA256\tRECORD\tLATENT\tDATA\tFILE\tDEFAULT FOR")
 	for _, b := range vae.Builtins() {
 		m, err := vae.Builtin(b.Name)
 		if err != nil {
@@ -36,9 +39,19 @@ func runModels(e *env, args []string) int {
 		if !long {
 			hash = hash[:16]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d bytes\t%d\t%s\t%d bytes\n", b.Name, hash, m.RecordSize(), m.LatentSize(), dataFor(b, m), len(m.File()))
+		def := ""
+		switch b.Name {
+		case stream.DefaultModel:
+			def = "binarized"
+		case stream.DefaultModel8Bit:
+			def = "8-bit"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d bytes\t%d\t%s\t%d bytes\t%s\n", b.Name, hash, m.RecordSize(), m.LatentSize(), dataFor(b, m), len(m.File()), def)
 	}
 	tw.Flush()
+	for line := range strings.Lines(table.String()) { // without the padding of an empty last column
+		fmt.Fprintln(e.stdout, strings.TrimRight(line, " \n"))
+	}
 	if long {
 		for _, b := range vae.Builtins() {
 			m, _ := vae.Builtin(b.Name)

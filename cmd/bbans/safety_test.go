@@ -285,7 +285,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("usage errors left files: %v", es)
 	}
 	// -h is not an error.
-	if r := bbans(t, dir, nil, "compress", "-h"); r.code != exitOK || !bytes.Contains(r.stderr, []byte("usage: bbans compress")) {
+	if r := bbans(t, dir, nil, "compress", "-h"); r.code != exitOK || !bytes.Contains(r.stdout, []byte("usage: bbans compress")) {
 		t.Errorf("compress -h: %v", r)
 	}
 }

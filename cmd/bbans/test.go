@@ -22,6 +22,9 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	fs := newFlags(e, name, synopsis)
 	intFlag(fs, &ff.threads, "decode `N` chunks at once (0: one per core)", "T", "threads")
 	boolFlag(fs, &ff.verbose, "print a summary line per file", "v", "verbose")
+	var quiet, keep bool // accepted for zstd's -tq and -tk; the input is always kept
+	boolFlag(fs, &quiet, "print no summary (the default)", "q", "quiet")
+	boolFlag(fs, &keep, "keep the input (always)", "k", "keep")
 	rf.add(fs)
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
@@ -33,7 +36,7 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	}
 	ff.discard = discard
 	ff.stdout = !discard
-	ff.quiet = !ff.verbose
+	ff.quiet = !ff.verbose || quiet
 	c := &fileCmd{name: name, transform: decoder(opts)}
 	return c.runAll(e, &ff, operands)
 }
