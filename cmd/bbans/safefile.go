@@ -16,10 +16,15 @@ import (
 // name, renamed into place by commit only once everything was written and
 // synced, so a failure or a signal never leaves a partial output under the
 // final name, and an existing file is replaced atomically (or not at all).
+// On Linux the temporary file is unnamed (O_TMPFILE) and linked into place,
+// so even SIGKILL, which no handler sees, leaves nothing behind; elsewhere,
+// or on a file system that refuses O_TMPFILE, it is a named ".NAME.*.tmp"
+// that the signal handler removes.
 type outFile struct {
 	*os.File
-	final string
-	done  bool
+	final   string
+	unnamed bool // opened with O_TMPFILE: no name until commit
+	done    bool
 }
 
 // temps are the temporary files of outputs in progress, removed by the
@@ -78,6 +83,9 @@ func createOut(name string, force bool) (*outFile, error) {
 	if dir == "" {
 		dir = "."
 	}
+	if f, ok := openUnnamed(dir); ok {
+		return &outFile{File: f, final: name, unnamed: true}, nil
+	}
 	temps.Lock()
 	defer temps.Unlock()
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
@@ -96,6 +104,9 @@ func createOut(name string, force bool) (*outFile, error) {
 func (o *outFile) commit(src os.FileInfo, force bool) error {
 	if o.done {
 		return errors.New("output committed twice")
+	}
+	if o.unnamed {
+		return o.commitUnnamed(src, force)
 	}
 	tmp := o.Name()
 	err := o.Sync()
@@ -137,13 +148,70 @@ func (o *outFile) commit(src os.FileInfo, force bool) error {
 	return err
 }
 
-// abort removes the temporary file.
+// commitUnnamed is commit for an unnamed file: sync, mode and time through
+// the open file, then a link to the final name. Replacing an existing file
+// (force) links to a named temporary file and renames that over it, since a
+// link cannot replace a name; only that instant leaves a name to clean up.
+func (o *outFile) commitUnnamed(src os.FileInfo, force bool) error {
+	o.done = true
+	defer o.Close()
+	mode := os.FileMode(0o644)
+	if src != nil {
+		mode = src.Mode().Perm()
+	}
+	err := o.Sync()
+	if err == nil {
+		err = o.Chmod(mode)
+	}
+	if src != nil && err == nil {
+		err = os.Chtimes(procPath(o.File), time.Time{}, src.ModTime())
+	}
+	if err != nil {
+		return err
+	}
+	if !force {
+		if err := linkUnnamed(o.File, o.final); err != nil {
+			if os.IsExist(err) {
+				return fmt.Errorf("%s already exists; use -f to overwrite", o.final)
+			}
+			return err
+		}
+		syncDir(filepath.Dir(o.final))
+		return nil
+	}
+	dir, base := filepath.Split(o.final)
+	var tmp string
+	for i := 0; ; i++ {
+		tmp = filepath.Join(dir, fmt.Sprintf(".%s.%d.%d.tmp", base, os.Getpid(), i))
+		trackTemp(tmp, true)
+		err = linkUnnamed(o.File, tmp)
+		if err == nil || !os.IsExist(err) || i == 100 {
+			break
+		}
+		trackTemp(tmp, false)
+	}
+	if err == nil {
+		if err = os.Rename(tmp, o.final); err != nil {
+			os.Remove(tmp)
+		}
+	}
+	trackTemp(tmp, false)
+	if err == nil {
+		syncDir(filepath.Dir(o.final))
+	}
+	return err
+}
+
+// abort removes the temporary file (an unnamed one vanishes on close).
 func (o *outFile) abort() {
 	if o.done {
 		return
 	}
 	o.done = true
 	o.Close()
+	if o.unnamed {
+		return
+	}
 	os.Remove(o.Name())
 	trackTemp(o.Name(), false)
 }

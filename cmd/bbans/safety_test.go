@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestNoOverwrite checks that an existing output survives without -f and
@@ -111,44 +110,15 @@ func TestFullDisk(t *testing.T) {
 	}
 }
 
-// TestInterrupt sends SIGINT while compress is writing its temporary
-// file: the temporary file must go, and no output appear.
+// TestInterrupt sends SIGINT and SIGTERM while compress is writing its
+// output: the temporary file must go, and no output appear.
 func TestInterrupt(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			cmd := exec.Command(bbansBin, "compress", "--chunk", "10", "-o", "out.bbans", "-")
-			cmd.Dir = dir
-			stdin, err := cmd.StdinPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			// Feed input until the temporary file has content: then the
-			// run is surely under way. The pipe stays open, so compress
-			// cannot finish on its own.
-			chunk := randomBytes(784*10, 5)
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				if _, err := stdin.Write(chunk); err != nil {
-					t.Fatal(err)
-				}
-				if tempWithData(dir) {
-					break
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatal("no temporary output appeared")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			cmd, stderr := startCompressing(t, dir)
 			cmd.Process.Signal(sig)
-			err = cmd.Wait()
-			stdin.Close()
+			err := cmd.Wait()
 			ee, ok := err.(*exec.ExitError)
 			if !ok || ee.ExitCode() != 128+int(sig) {
 				t.Fatalf("after %v: %v, %s", sig, err, stderr.Bytes())
@@ -158,16 +128,6 @@ func TestInterrupt(t *testing.T) {
 			}
 		})
 	}
-}
-
-func tempWithData(dir string) bool {
-	es, _ := os.ReadDir(dir)
-	for _, e := range es {
-		if fi, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".tmp") && fi.Size() > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // damaged returns variants of a valid archive: a flipped byte in the
