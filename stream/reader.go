@@ -15,11 +15,17 @@ import (
 // chunk's content is checked against its CRC-32C and every archive against
 // its end frame's totals, so damage is an error, never silently wrong
 // output; the data before the damage is returned first.
+//
+// Close a Reader when done with it, as with zstd's decoder: Close stops the
+// goroutines at once. A Reader dropped without Close releases them when the
+// garbage collector finds it unreachable (reader_cleanup.go), which may be
+// much later.
 type Reader struct {
 	o    rOptions
 	conc int
 	r    io.Reader
 	sess *readSession
+	stop *sessionStop // shared with the cleanup that runs if z is dropped
 	cur  []byte
 	err  error
 }
@@ -35,26 +41,30 @@ func NewReader(r io.Reader, opts ...ROption) (*Reader, error) {
 			return nil, err
 		}
 	}
-	return &Reader{o: o, conc: concurrency(o.concurrency), r: r}, nil
+	z := &Reader{o: o, conc: concurrency(o.concurrency), r: r}
+	z.stop = watchReader(z)
+	return z, nil
 }
 
 // Reset discards the Reader's state and makes it decompress r, keeping its
 // options.
 func (z *Reader) Reset(r io.Reader) {
-	z.stop()
+	z.stopSession()
 	z.r, z.cur, z.err = r, nil, nil
 }
 
-// Close stops decoding. It does not close the underlying reader; reading
-// after Close is an error.
+// Close stops decoding and the goroutines that do it, and releases their
+// buffers. It does not close the underlying reader; reading after Close is
+// an error.
 func (z *Reader) Close() error {
-	z.stop()
+	z.stopSession()
 	z.cur, z.err = nil, errClosed
 	return nil
 }
 
-func (z *Reader) stop() {
+func (z *Reader) stopSession() {
 	if z.sess != nil {
+		z.stop.set(nil)
 		close(z.sess.quit)
 		z.sess = nil
 	}
@@ -101,6 +111,7 @@ func (z *Reader) WriteTo(w io.Writer) (int64, error) {
 func (z *Reader) advance() {
 	if z.sess == nil {
 		z.sess = startSession(z.r, z.o, z.conc)
+		z.stop.set(z.sess.quit)
 	}
 	j, ok := <-z.sess.jobs
 	if !ok {
@@ -110,7 +121,7 @@ func (z *Reader) advance() {
 	<-j.done
 	if j.err != nil {
 		z.err = j.err
-		z.stop()
+		z.stopSession()
 		return
 	}
 	z.cur = j.out
