@@ -6,7 +6,10 @@
 // frames: BB-ANS chunks, stored chunks, tails, raw bytes and an end frame
 // that carries the totals of the archive. Archives may be concatenated; a
 // Reader exposes each in turn, and the stream layer decodes them as one
-// stream, as compress/gzip does with multistream files.
+// stream, as compress/gzip does with multistream files. An archive may end
+// in an index frame that places every frame; ReadMembers uses it to open an
+// io.ReaderAt for random access (ReadFrameAt), and walks the frame headers
+// of archives without one.
 //
 // The package knows nothing about how a chunk payload is coded: a chunk's
 // payload is the serialised ANS message of SPEC.md section 1, and turning it

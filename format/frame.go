@@ -36,6 +36,8 @@ func (t FrameType) String() string {
 		return "tail"
 	case Raw:
 		return "raw"
+	case Index:
+		return "index"
 	}
 	if t&Skippable != 0 {
 		return fmt.Sprintf("skippable(%#02x)", byte(t))

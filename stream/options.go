@@ -30,6 +30,7 @@ type wOptions struct {
 	concurrency  int
 	embed        bool
 	idx          bool
+	noIndex      bool // no index frame (index_writer.go)
 }
 
 func defaultWOptions() wOptions {

@@ -38,6 +38,7 @@ type Writer struct {
 	free   [][]byte  // chunk buffers to reuse
 	coders chan *chunkCoder
 	totals format.Totals
+	index  indexWriter
 	out    []byte // scratch for frames written directly
 	err    error
 	closed bool
@@ -81,7 +82,7 @@ func (z *Writer) Reset(w io.Writer) {
 			z.coders <- nil // created on first use, for the chosen model
 		}
 	}
-	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0]}
+	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0], index: z.index}
 	z.model = z.o.model
 	if z.model != nil {
 		z.setRecordSize(z.model.RecordSize())
@@ -268,6 +269,7 @@ func (z *Writer) start() error {
 		return err
 	}
 	z.started = true
+	z.index.start(len(b))
 	if err := z.writeOut(b); err != nil {
 		return err
 	}
@@ -299,6 +301,7 @@ func (z *Writer) writeFrame(f *format.Frame) error {
 		return err
 	}
 	z.totals.Add(f)
+	z.index.add(f, len(b))
 	return z.writeOut(b)
 }
 
@@ -363,6 +366,7 @@ func (z *Writer) finishOldest() error {
 		return err
 	}
 	z.totals.Add(&j.frame)
+	z.index.add(&j.frame, len(j.out))
 	return nil
 }
 
@@ -436,5 +440,6 @@ func (z *Writer) Close() error {
 		return err
 	}
 	z.closed = true
-	return z.writeOut(format.AppendEnd(z.out[:0], z.totals))
+	b := z.index.appendFrame(z.out[:0], &z.o)
+	return z.writeOut(format.AppendEnd(b, z.totals))
 }
