@@ -58,7 +58,16 @@ type chunkCoder struct {
 	lats    [][]int32 // latents[i], nil where recs[i] is
 	recs1   [][]byte  // one active lane of recs, for the staggered batch
 	lats1   [][]int32
-	flag    [1]byte // a popped escape flag
+	order   [][]byte // the chunk's records in decode order, for chunkStart
+	flag    [1]byte  // a popped escape flag
+}
+
+// ChunkStarter is implemented by a Coder whose likelihood adapts within a
+// chunk (vae.ChunkStarter): before a chunk is coded it is given the
+// chunk's non-escaped records in decode order (SPEC.md section 5.2) when
+// encoding, and nil when decoding.
+type ChunkStarter interface {
+	ChunkStart(decodeOrder [][]byte)
 }
 
 func newChunkCoder(m Model, lanes int) *chunkCoder {
@@ -108,6 +117,22 @@ func (c *chunkCoder) oneLane(i int) {
 // chunkLanes returns the lane count of a chunk of n records.
 func chunkLanes(lanes, n int) int { return max(1, min(lanes, n)) }
 
+// decodeOrder returns the codable records of data (n records on lanes
+// lanes) in the order the decoder pops them with the likelihood: batches
+// first to last, lanes from the highest to the lowest.
+func (c *chunkCoder) decodeOrder(data []byte, n, lanes int) [][]byte {
+	size := c.model.RecordSize()
+	c.order = c.order[:0]
+	for first := 0; first < n; first += lanes {
+		for i := min(lanes, n-first) - 1; i >= 0; i-- {
+			if rec := data[(first+i)*size : (first+i+1)*size]; c.model.Codable(rec) {
+				c.order = append(c.order, rec)
+			}
+		}
+	}
+	return c.order
+}
+
 // encode appends to dst the payload coding the records in data
 // (len(data) a multiple of the record size, at least one record).
 func (c *chunkCoder) encode(dst, data []byte) []byte {
@@ -117,6 +142,9 @@ func (c *chunkCoder) encode(dst, data []byte) []byte {
 	c.msg.Reset(lanes)
 	c.msg.Reserve(len(data) / 8) // a guess; the tail grows if needed
 	batches := (n + lanes - 1) / lanes
+	if cs, ok := c.coder.(ChunkStarter); ok {
+		cs.ChunkStart(c.decodeOrder(data, n, lanes))
+	}
 	for b := batches - 1; b >= 0; b-- {
 		first := b * lanes
 		k := min(lanes, n-first)
@@ -147,6 +175,7 @@ func (c *chunkCoder) encode(dst, data []byte) []byte {
 			}
 		}
 	}
+	clear(c.order) // keep no reference to the caller's data
 	dst, _ = c.msg.AppendBinary(dst)
 	return dst
 }
@@ -167,6 +196,9 @@ func (c *chunkCoder) decode(out, payload []byte) error {
 	}
 	flag := c.flag[:]
 	batches := (n + lanes - 1) / lanes
+	if cs, ok := c.coder.(ChunkStarter); ok {
+		cs.ChunkStart(nil)
+	}
 	for b := range batches {
 		first := b * lanes
 		k := min(lanes, n-first)

@@ -23,6 +23,12 @@ import (
 	"github.com/bbans/bbans/ans"
 )
 
+// BernoulliAR models bytes 0 and 1 by one decoder logit per byte refined
+// by the bits of ten causal neighbours: p(s|y) = prod_i p(s_i | y, s_<i).
+const BernoulliAR Likelihood = 3
+
+func init() { RegisterLikelihood(BernoulliAR, arFamily{}) }
+
 const (
 	arNeighbours = 10
 	arContexts   = 1 << arNeighbours
@@ -78,69 +84,117 @@ func arContext(rec []byte, w, x, y int) int {
 	return c
 }
 
-// arFloat holds the float context tables of a BernoulliAR model.
-type arFloat struct {
-	A, B []float32 // per context: slope and offset of the refined logit
-}
+type arFamily struct{}
 
-func newARFloat() *arFloat {
-	a := &arFloat{A: make([]float32, arContexts), B: make([]float32, arContexts)}
-	for i := range a.A {
-		a.A[i] = 1
+func (arFamily) Name() string       { return "bernoulli-ar" }
+func (arFamily) Alphabet() int      { return 2 }
+func (arFamily) MaxComponents() int { return 1 }
+func (arFamily) Params(*Arch) int   { return 1 }
+
+func (arFamily) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
+	if err := checkLikPrec("Bernoulli", likPrec, BernoulliPrec); err != nil {
+		return nil, err
 	}
-	return a
-}
-
-func (a *arFloat) clone() *arFloat {
-	if a == nil {
-		return nil
+	if _, err := s.v1Tables("bernoulli-ar", false, false, a.Components); err != nil {
+		return nil, err
 	}
-	return &arFloat{A: append([]float32(nil), a.A...), B: append([]float32(nil), a.B...)}
+	t, err := s.arTable()
+	if err != nil {
+		return nil, err
+	}
+	return &arTables{table: t}, nil
 }
 
-// withAR returns a BernoulliAR model whose encoder and decoder are m's (a
-// Bernoulli model) and whose context tables are the identity, so that it
-// starts with m's negative ELBO.
-func (m *FloatModel) withAR() *FloatModel {
-	c := m.Clone()
-	c.Arch.Likelihood = BernoulliAR
-	c.AR = newARFloat()
+// arTables is the probability table of a BernoulliAR model: entry
+// c·513 + t is P(1) for context c and logit index t, in units of 2^-16.
+type arTables struct{ table []uint16 }
+
+func (t *arTables) AppendSection(b []byte) []byte {
+	return appendARTable((&v1Tables{}).append(b), t.table)
+}
+
+func (t *arTables) NewCoder(a *Arch, slots int) LikCoder {
+	c := &arCoder{table: t.table, R: a.RecordSize, W: imageWidth(a.RecordSize)}
+	c.Reserve(slots)
 	return c
 }
 
-// arParams returns the trainable context tables (none for other
-// likelihoods).
-func (m *FloatModel) arParams() [][]float32 {
-	if m.AR8 != nil {
-		return [][]float32{m.AR8.R, m.AR8.G, m.AR8.D, m.AR8.S}
-	}
-	if m.AR == nil {
-		return nil
-	}
-	return [][]float32{m.AR.A, m.AR.B}
+// arCoder holds the decoder's logit indices of a batch and the
+// probabilities of the record being coded.
+type arCoder struct {
+	table []uint16
+	R, W  int
+	idx   []uint16 // slots x R
+	probs []uint16 // R
 }
 
-// newARGrads allocates the gradients of the context tables.
-func (p *pass) newARGrads() {
-	for _, t := range p.m.arParams() {
-		p.gAR = append(p.gAR, make([]float32, len(t)))
+func (c *arCoder) Reserve(slots int) {
+	if len(c.idx) < slots*c.R {
+		c.idx = make([]uint16, slots*c.R)
+		c.probs = make([]uint16, c.R)
 	}
 }
 
-// arStart clears the context tables' gradients before a batch.
-func (p *pass) arStart(grad bool) {
-	if grad {
-		for _, g := range p.gAR {
-			clear(g)
-		}
+// SetParams turns the decoder's requantised outputs into table indices.
+func (c *arCoder) SetParams(slot int, out []int32) {
+	setLogitIndex(c.idx[slot*c.R:(slot+1)*c.R], out)
+}
+
+// setLogitIndex clamps the decoder's outputs to logit indices in [0, 512].
+func setLogitIndex(idx []uint16, out []int32) {
+	for i, t := range out[:len(idx)] {
+		idx[i] = uint16(min(max(t, 0), arIdxLen-1))
 	}
+}
+
+func (c *arCoder) Push(m *ans.Message, lane, slot int, rec []byte) {
+	arProbs(c.probs, c.table, c.idx[slot*c.R:(slot+1)*c.R], rec, c.W)
+	ans.PushBernoulli(m, lane, rec, c.probs, BernoulliPrec)
+}
+
+func (c *arCoder) Pop(m *ans.Message, lane, slot int, rec []byte) {
+	popAR(m, lane, c.probs, c.table, c.idx[slot*c.R:(slot+1)*c.R], rec, c.W)
+}
+
+func (c *arCoder) Cost(slot int, rec []byte, f func(freq uint32, prec uint)) {
+	arProbs(c.probs, c.table, c.idx[slot*c.R:(slot+1)*c.R], rec, c.W)
+	bitCosts(rec, c.probs, f)
+}
+
+// The float path: the context tables A and B, A = 1 and B = 0 at the
+// start (the pixel-independent Bernoulli of the base model).
+
+func (arFamily) InputScale() float32 { return 1 }
+func (arFamily) Base() Likelihood    { return Bernoulli }
+
+func (arFamily) NewFloat(*Arch) [][]float32 {
+	A, B := make([]float32, arContexts), make([]float32, arContexts)
+	for i := range A {
+		A[i] = 1
+	}
+	return [][]float32{A, B}
+}
+
+func (arFamily) CheckFloat(_ *Arch, tabs [][]float32) error {
+	return checkFloatTables(tabs, []int{arContexts, arContexts})
+}
+
+func (arFamily) NLL(_ *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64 {
+	return arNLL(tabs, grads, out, rec, dout)
+}
+
+func (arFamily) OutputUnit(*Arch, int) (unit, shift float64) { return arLogitStep, arLogitMax }
+
+func (arFamily) Quantize(_ *Arch, tabs [][]float32, _ uint) (Tables, uint, error) {
+	return &arTables{table: arTable(tabs[0], tabs[1])}, BernoulliPrec, nil
 }
 
 // arNLL returns -log p(x|logits) in nats for one record of a BernoulliAR
-// model, sets dl to its gradient with respect to the decoder's logits and
-// accumulates the gradients of the context tables (if dl is not nil).
-func (p *pass) arNLL(r int, logits []float32, x []byte, dl []float32) float64 {
-	ar := p.m.AR
+// model with context tables tabs = (A, B), sets dl to its gradient with
+// respect to the decoder's logits and accumulates the gradients of the
+// context tables in grads (if dl is not nil).
+func arNLL(tabs, grads [][]float32, logits []float32, x []byte, dl []float32) float64 {
+	A, B := tabs[0], tabs[1]
 	w := imageWidth(len(x))
 	var s float64
 	for y := range len(x) / w {
@@ -149,8 +203,8 @@ func (p *pass) arNLL(r int, logits []float32, x []byte, dl []float32) float64 {
 			c := arContext(x, w, xx, y)
 			l := float64(logits[i])
 			lc := min(max(l, -arLogitMax), arLogitMax)
-			a := float64(ar.A[c])
-			z := a*lc + float64(ar.B[c])
+			a := float64(A[c])
+			z := a*lc + float64(B[c])
 			t := float64(x[i] & 1)
 			s += softplus(z) - t*z
 			if dl != nil {
@@ -160,8 +214,8 @@ func (p *pass) arNLL(r int, logits []float32, x []byte, dl []float32) float64 {
 				} else {
 					dl[i] = 0
 				}
-				p.gAR[0][c] += float32(dz * lc)
-				p.gAR[1][c] += float32(dz)
+				grads[0][c] += float32(dz * lc)
+				grads[1][c] += float32(dz)
 			}
 		}
 	}
@@ -171,25 +225,16 @@ func (p *pass) arNLL(r int, logits []float32, x []byte, dl []float32) float64 {
 // arTable computes the integer model's probability table from the float
 // context tables: entry c·513 + t is P(bit = 1) at logit index t in
 // context c, in units of 2^-16 within [1, 2^16-1].
-func arTable(f *arFloat) []uint16 {
+func arTable(A, B []float32) []uint16 {
 	t := make([]uint16, arTableLen)
 	for c := range arContexts {
-		a, b := float64(f.A[c]), float64(f.B[c])
+		a, b := float64(A[c]), float64(B[c])
 		for j := range arIdxLen {
 			l := float64(j)/arLogitStep - arLogitMax
-			p := sigmoid(a*l + b)
-			t[c*arIdxLen+j] = uint16(min(max(math.Round(p*(1<<BernoulliPrec)), 1), 1<<BernoulliPrec-1))
+			t[c*arIdxLen+j] = probQ16(sigmoid(a*l + b))
 		}
 	}
 	return t
-}
-
-// setARIndex turns the decoder's requantised outputs into table indices.
-func (w *worker) setARIndex(out []int32) {
-	idx := w.arIdx[:len(out)]
-	for i, t := range out {
-		idx[i] = uint16(min(max(t, 0), arIdxLen-1))
-	}
 }
 
 // Windows of row bits -> context bits, for images at most arFastWidth
@@ -218,14 +263,11 @@ func init() {
 	set(arWin2[:], 7, 4, 8)
 }
 
-// arProbs sets w.probs of batch slot r to P(bit = 1) of every byte of rec
-// (all known: the encoder's side and evaluation).
-func (w *worker) arProbs(r int, rec []byte) {
+// arProbs sets pr to P(bit = 1) of every byte of rec, an image of width
+// W, with decoder logit indices idx (all bytes known: the encoder's side
+// and evaluation).
+func arProbs(pr, tab, idx []uint16, rec []byte, W int) {
 	R := len(rec)
-	W := imageWidth(R)
-	idx := w.arIdx[r*R : (r+1)*R]
-	pr := w.probs[r*R : (r+1)*R]
-	tab := w.m.ARTable
 	if W > arFastWidth {
 		for y := range R / W {
 			for x := range W {
@@ -247,14 +289,10 @@ func (w *worker) arProbs(r int, rec []byte) {
 	}
 }
 
-// popAR pops the record of batch slot r from lane, one byte at a time in
-// raster order, each byte's context from the bytes already popped.
-func (w *worker) popAR(msg *ans.Message, lane, r int, rec []byte) {
+// popAR pops a record from lane, one byte at a time in raster order, each
+// byte's context from the bytes already popped (pr is scratch).
+func popAR(msg *ans.Message, lane int, pr, tab, idx []uint16, rec []byte, W int) {
 	R := len(rec)
-	W := imageWidth(R)
-	idx := w.arIdx[r*R : (r+1)*R]
-	pr := w.probs[r*R : (r+1)*R]
-	tab := w.m.ARTable
 	if W > arFastWidth {
 		for y := range R / W {
 			for x := range W {
@@ -281,23 +319,20 @@ func (w *worker) popAR(msg *ans.Message, lane, r int, rec []byte) {
 // appendARTable appends the BernoulliAR table to a model file.
 func appendARTable(b []byte, t []uint16) []byte {
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
-	for _, v := range t {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	return b
+	return AppendU16s(b, t)
 }
 
 // arTable reads the BernoulliAR table: exactly arTableLen entries, each in
 // [1, 2^16-1].
-func (p *parser) arTable() ([]uint16, error) {
-	n, err := p.count(2)
+func (p *Section) arTable() ([]uint16, error) {
+	n, err := p.Count(2)
 	if err != nil {
 		return nil, err
 	}
 	if n != arTableLen {
 		return nil, fmt.Errorf("context table of %d entries, want %d", n, arTableLen)
 	}
-	s, err := p.need(2 * n)
+	s, err := p.Bytes(2 * n)
 	if err != nil {
 		return nil, err
 	}

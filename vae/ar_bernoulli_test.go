@@ -30,22 +30,22 @@ func checkARGradients(t *testing.T, a Arch) {
 		t.Fatal(err)
 	}
 	g := rand.New(rand.NewPCG(1, 2))
-	if m.AR != nil {
-		for i := range m.AR.A {
-			m.AR.A[i] = float32(0.5 + g.Float64())
-			m.AR.B[i] = float32(g.NormFloat64())
+	switch len(m.Lik) {
+	case 2: // BernoulliAR: A, B
+		for i := range m.Lik[0] {
+			m.Lik[0][i] = float32(0.5 + g.Float64())
+			m.Lik[1][i] = float32(g.NormFloat64())
 		}
-	}
-	if m.AR8 != nil {
-		for i := range m.AR8.R {
-			m.AR8.R[i] = float32(0.02 * g.NormFloat64())
+	case 4: // LogisticAR: R, G, D, S
+		for i := range m.Lik[0] {
+			m.Lik[0][i] = float32(0.02 * g.NormFloat64())
 		}
-		for i := range m.AR8.G {
-			m.AR8.G[i] = float32(0.3 * g.NormFloat64())
+		for i := range m.Lik[1] {
+			m.Lik[1][i] = float32(0.3 * g.NormFloat64())
 		}
-		for i := range m.AR8.D {
-			m.AR8.D[i] = float32(0.3 * g.NormFloat64())
-			m.AR8.S[i] = float32(0.1 * g.NormFloat64())
+		for i := range m.Lik[2] {
+			m.Lik[2][i] = float32(0.3 * g.NormFloat64())
+			m.Lik[3][i] = float32(0.1 * g.NormFloat64())
 		}
 	}
 	recs := make([][]byte, 6)
@@ -67,8 +67,8 @@ func checkARGradients(t *testing.T, a Arch) {
 	for li, l := range m.layers() {
 		all = append(all, pg{l.W, p.gW[li]}, pg{l.B, p.gB[li]})
 	}
-	for i, v := range m.arParams() {
-		all = append(all, pg{v, p.gAR[i]})
+	for i, v := range m.Lik {
+		all = append(all, pg{v, p.gLik[i]})
 	}
 	bad, checked := 0, 0
 	for pi, w := range all {
@@ -157,25 +157,7 @@ func checkARCost(t *testing.T, m *Model) {
 		b0 := msg.Bits()
 		ans.Encode(msg, coder, [][]byte{rec}, lat)
 		got := msg.Bits() - b0
-		want := latentBits(m, w, rec, lat[0])
-		if m.Arch.Likelihood == BernoulliAR {
-			w.arProbs(0, rec)
-			for k, v := range rec {
-				p := float64(w.probs[k])
-				if v == 0 {
-					p = 1<<BernoulliPrec - p
-				}
-				want += BernoulliPrec - math.Log2(p)
-			}
-		} else {
-			if m.Arch.Likelihood == LogisticAR {
-				w.ar8AdjustAll(0, rec)
-			}
-			for k, v := range rec {
-				_, f := w.mix.interval(m.SigmoidTable, k, v, m.LikPrec)
-				want += float64(m.LikPrec) - math.Log2(float64(f))
-			}
-		}
+		want := latentBits(m, w, rec, lat[0]) + likBits(w, rec)
 		if math.Abs(got-want) > 1 {
 			t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, got, want)
 		}
@@ -200,7 +182,7 @@ func checkARCost(t *testing.T, m *Model) {
 		sum += v
 	}
 	t.Logf("coded %.4f bits/dim, NegELBO %v", sum/float64(c.Bytes), c)
-	if r := sum / float64(c.Bytes) / c.BitsPerByte(); m.Arch.Likelihood == BernoulliAR && (r < 0.9 || r > 1.1) {
+	if r := sum / float64(c.Bytes) / c.BitsPerByte(); m.Arch.Likelihood.Binary() && (r < 0.9 || r > 1.1) {
 		t.Errorf("coded %.4f bits/dim, NegELBO %v", sum/float64(c.Bytes), c)
 	}
 }
@@ -213,7 +195,7 @@ func TestARTrainReducesNegELBO(t *testing.T) {
 	f0, _ := tinyModel(t, Bernoulli, 1)
 	all := mnistOrSkip(t, "train")
 	held, _ := Binarize(all.Slice(59000, 59300), Threshold)
-	ar := f0.withAR()
+	ar := withLikelihood(t, f0, BernoulliAR)
 	b0, a0 := f0.NegELBO(held, 1), ar.NegELBO(held, 1)
 	if math.Abs(b0-a0) > 1e-6 {
 		t.Fatalf("identity context tables change the negative ELBO: %.6f -> %.6f", b0, a0)
@@ -237,7 +219,7 @@ func TestAR8TrainReducesNegELBO(t *testing.T) {
 	f0, _ := tinyModel(t, Logistic, 2)
 	all := mnistOrSkip(t, "train")
 	held := all.Slice(59000, 59200)
-	ar := f0.withAR8()
+	ar := withLikelihood(t, f0, LogisticAR)
 	b0, a0 := f0.NegELBO(held, 1), ar.NegELBO(held, 1)
 	if math.Abs(b0-a0) > 1e-6 {
 		t.Fatalf("zero context tables change the negative ELBO: %.6f -> %.6f", b0, a0)
@@ -264,10 +246,9 @@ func TestARProbsFastPath(t *testing.T) {
 			tab[c*arIdxLen+j] = uint16(c + 1)
 		}
 	}
-	m := &Model{ARTable: tab}
 	g := SplitMix64{State: 11}
 	for _, R := range []int{1, 2, 3, 4, 9, 16, 25, 50, 59, 60, 61, 784, 3600, 3721, 4096} {
-		w := &worker{m: m, arIdx: make([]uint16, R), probs: make([]uint16, R)}
+		idx, probs := make([]uint16, R), make([]uint16, R)
 		rec := make([]byte, R)
 		for i := range rec {
 			rec[i] = byte(g.Next() >> 63)
@@ -275,19 +256,19 @@ func TestARProbsFastPath(t *testing.T) {
 		W := imageWidth(R)
 		check := func(how string) {
 			for i := range R {
-				if want := uint16(arContext(rec, W, i%W, i/W) + 1); w.probs[i] != want {
-					t.Fatalf("R=%d %s: byte %d context %d, want %d", R, how, i, w.probs[i]-1, want-1)
+				if want := uint16(arContext(rec, W, i%W, i/W) + 1); probs[i] != want {
+					t.Fatalf("R=%d %s: byte %d context %d, want %d", R, how, i, probs[i]-1, want-1)
 				}
 			}
 		}
-		w.arProbs(0, rec)
+		arProbs(probs, tab, idx, rec, W)
 		check("arProbs")
 		// popAR on a message that arProbs' probabilities pushed.
 		msg := ans.NewMessage(1)
-		ans.PushBernoulli(msg, 0, rec, w.probs, BernoulliPrec)
+		ans.PushBernoulli(msg, 0, rec, probs, BernoulliPrec)
 		out := make([]byte, R)
-		clear(w.probs)
-		w.popAR(msg, 0, 0, out)
+		clear(probs)
+		popAR(msg, 0, probs, tab, idx, out, W)
 		if !bytes.Equal(out, rec) {
 			t.Fatalf("R=%d: popAR decoded differently", R)
 		}
@@ -313,4 +294,18 @@ func TestAR8NeighFast(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withLikelihood returns f with likelihood lik, whose base f's is: f's
+// nets and lik's tables at their start, as Train makes it from Init.
+func withLikelihood(t *testing.T, f *FloatModel, lik Likelihood) *FloatModel {
+	t.Helper()
+	tr := lik.trainable()
+	if tr == nil || tr.Base() != f.Arch.Likelihood {
+		t.Fatalf("%v does not start from %v", lik, f.Arch.Likelihood)
+	}
+	c := f.Clone()
+	c.Arch.Likelihood = lik
+	c.Lik = tr.NewFloat(&c.Arch)
+	return c
 }

@@ -25,7 +25,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/bbans/bbans/ans"
 )
+
+// LogisticAR is Logistic with each component's mean and scale moved by
+// the bytes of causal neighbours.
+const LogisticAR Likelihood = 4
+
+func init() { RegisterLikelihood(LogisticAR, ar8Family{}) }
 
 const (
 	ar8Res      = 6  // residual neighbours: W, N, NW, NE, WW, NN
@@ -107,51 +115,120 @@ func absInt(v int) int {
 	return v
 }
 
-// ar8Float holds the float tables of a LogisticAR model.
-type ar8Float struct {
-	R []float32 // [(k*ar8Ctx + c)*ar8Res + j] residual weights
-	G []float32 // [k*ar8Buckets + g] log-scale offsets
-	D []float32 // [k*ar8Ctx + c] mixture-logit offsets
-	S []float32 // [k*ar8Ctx + c] log-scale offsets
-}
+type ar8Family struct{}
 
-func newAR8Float(K int) *ar8Float {
-	return &ar8Float{R: make([]float32, K*ar8Ctx*ar8Res), G: make([]float32, K*ar8Buckets),
-		D: make([]float32, K*ar8Ctx), S: make([]float32, K*ar8Ctx)}
-}
+func (ar8Family) Name() string       { return "logistic-ar" }
+func (ar8Family) Alphabet() int      { return 256 }
+func (ar8Family) MaxComponents() int { return MaxComponents }
+func (ar8Family) Params(a *Arch) int { return logisticParams(a.Components) }
 
-func (a *ar8Float) clone() *ar8Float {
-	if a == nil {
-		return nil
+func (ar8Family) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
+	lt, err := parseLogistic(s, a, likPrec)
+	if err != nil {
+		return nil, err
 	}
-	cp := func(v []float32) []float32 { return append([]float32(nil), v...) }
-	return &ar8Float{R: cp(a.R), G: cp(a.G), D: cp(a.D), S: cp(a.S)}
-}
-
-// valid reports whether a has the table sizes of a K-component model.
-// A checkpoint from before S existed gets S = 0.
-func (a *ar8Float) valid(K int) bool {
-	if a.S == nil {
-		a.S = make([]float32, K*ar8Ctx)
+	t := &ar8Tables{logistic: lt}
+	if err := s.ar8Tables(t, a.Components); err != nil {
+		return nil, err
 	}
-	return len(a.R) == K*ar8Ctx*ar8Res && len(a.G) == K*ar8Buckets && len(a.D) == K*ar8Ctx && len(a.S) == K*ar8Ctx
+	return t, nil
 }
 
-// withAR8 returns a LogisticAR model whose nets are m's (a Logistic model)
-// and whose tables are zero: the same negative ELBO as m.
-func (m *FloatModel) withAR8() *FloatModel {
-	c := m.Clone()
-	c.Arch.Likelihood = LogisticAR
-	c.AR8 = newAR8Float(c.Arch.Components)
+// ar8Tables are the tables of a LogisticAR model: the logistic mixture's,
+// the residual weights (Q12), the log-scale offsets by local gradient, the
+// mixture-logit offsets and the log-scale offsets by level context.
+type ar8Tables struct {
+	logistic                  *logisticTables
+	res, scale, mix, ctxScale []int32
+}
+
+func (t *ar8Tables) AppendSection(b []byte) []byte {
+	b = t.logistic.AppendSection(b)
+	for _, v := range [][]int32{t.res, t.scale, t.mix, t.ctxScale} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
+		b = AppendI32s(b, v)
+	}
+	return b
+}
+
+func (t *ar8Tables) NewCoder(a *Arch, slots int) LikCoder {
+	c := &ar8Coder{t: t, R: a.RecordSize, K: a.Components, W: imageWidth(a.RecordSize)}
+	c.Reserve(slots)
 	return c
 }
 
+// ar8Coder holds the decoder's clamped means, log-scale indices and
+// clamped mixture logits of a batch, from which adjust makes each byte's
+// mixture parameters as its neighbours become known.
+type ar8Coder struct {
+	t                *ar8Tables
+	R, K, W          int
+	mean, ls, mixLog []int32 // slots x R x K
+	mix              mixBatch
+}
+
+func (c *ar8Coder) Reserve(slots int) {
+	if n := slots * c.R * c.K; len(c.mean) < n {
+		c.mean, c.ls, c.mixLog = make([]int32, n), make([]int32, n), make([]int32, n)
+		c.mix = newMixBatch(c.K, slots*c.R)
+	}
+}
+
+func (c *ar8Coder) Push(m *ans.Message, lane, slot int, rec []byte) {
+	c.adjustAll(slot, rec)
+	c.mix.push(c.t.logistic, m, lane, slot*c.R, rec)
+}
+
+func (c *ar8Coder) Pop(m *ans.Message, lane, slot int, rec []byte) {
+	for i := range rec {
+		c.adjust(slot, rec, i)
+		rec[i] = c.mix.pop(c.t.logistic, m, lane, slot*c.R+i)
+	}
+}
+
+func (c *ar8Coder) Cost(slot int, rec []byte, f func(freq uint32, prec uint)) {
+	c.adjustAll(slot, rec)
+	c.mix.cost(c.t.logistic, slot*c.R, rec, f)
+}
+
+// The float path: the tables R, G, D, S (ar8Float), all zero at the start
+// (the pixel-independent Logistic of the base model).
+
+func (ar8Family) InputScale() float32 { return 1.0 / 255 }
+func (ar8Family) Base() Likelihood    { return Logistic }
+
+func (ar8Family) NewFloat(a *Arch) [][]float32 {
+	K := a.Components
+	return [][]float32{make([]float32, K*ar8Ctx*ar8Res), make([]float32, K*ar8Buckets),
+		make([]float32, K*ar8Ctx), make([]float32, K*ar8Ctx)}
+}
+
+func (ar8Family) CheckFloat(a *Arch, tabs [][]float32) error {
+	K := a.Components
+	return checkFloatTables(tabs, []int{K * ar8Ctx * ar8Res, K * ar8Buckets, K * ar8Ctx, K * ar8Ctx})
+}
+
+func (ar8Family) NLL(a *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64 {
+	return ar8NLL(tabs, grads, out, rec, a.Components, dout)
+}
+
+func (ar8Family) OutputUnit(a *Arch, n int) (unit, shift float64) { return logisticUnit(a, n) }
+
+func (ar8Family) Quantize(a *Arch, tabs [][]float32, likPrec uint) (Tables, uint, error) {
+	t := &ar8Tables{logistic: newLogisticTables(a.Components, likPrec)}
+	t.res, t.scale, t.mix, t.ctxScale = ar8Quantize(tabs)
+	if a.Components == 1 {
+		t.mix = nil // one component: no mixture weights
+	}
+	return t, likPrec, nil
+}
+
 // ar8NLL returns -log p(x|out) in nats for one record of a LogisticAR
-// model and, if dout is not nil, sets dout to the gradient with respect to
-// the decoder's outputs and accumulates the tables' gradients in p.gAR
-// (R, G, D).
-func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
-	ar := p.m.AR8
+// model with tables tabs = (R, G, D, S) and, if dout is not nil, sets dout
+// to the gradient with respect to the decoder's outputs and accumulates
+// the tables' gradients in grads.
+func ar8NLL(tabs, grads [][]float32, out []float32, x []byte, K int, dout []float32) float64 {
+	ar := ar8Float{R: tabs[0], G: tabs[1], D: tabs[2], S: tabs[3]}
 	R := len(x)
 	w := imageWidth(R)
 	if dout != nil {
@@ -209,7 +286,7 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 				if dout != nil {
 					ga := math.Exp(logpi[k]) - r[k]
 					dout[(2*K+k)*R+i] = float32(ga)
-					p.gAR[2][k*ar8Ctx+c] += float32(ar8Gain * ga)
+					grads[2][k*ar8Ctx+c] += float32(ar8Gain * ga)
 				}
 			}
 		}
@@ -220,7 +297,7 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 			g := -r[k] * dm[k] // d nll / d mean'
 			dout[k*R+i] += float32(g * logisticMid)
 			rw := ar.R[(k*ar8Ctx+c)*ar8Res:]
-			gr := p.gAR[0][(k*ar8Ctx+c)*ar8Res:]
+			gr := grads[0][(k*ar8Ctx+c)*ar8Res:]
 			for j, n := range nb {
 				if n >= 0 {
 					dout[k*R+n] -= float32(g * ar8Gain * float64(rw[j]) * logisticMid)
@@ -230,17 +307,26 @@ func (p *pass) ar8NLL(out []float32, x []byte, K int, dout []float32) float64 {
 			if !clamped[k] {
 				gl := -r[k] * dls[k]
 				dout[(K+k)*R+i] += float32(gl)
-				p.gAR[1][k*ar8Buckets+b] += float32(ar8Gain * gl)
-				p.gAR[3][k*ar8Ctx+c] += float32(ar8Gain * gl)
+				grads[1][k*ar8Buckets+b] += float32(ar8Gain * gl)
+				grads[3][k*ar8Ctx+c] += float32(ar8Gain * gl)
 			}
 		}
 	}
 	return s
 }
 
-// ar8Tables quantises the float tables: residual weights in Q12, scale
-// offsets in inverse-scale-table steps, mixture offsets in 1/16.
-func ar8Tables(f *ar8Float) (rw, g, d, sc []int32) {
+// ar8Float names the float tables of a LogisticAR model.
+type ar8Float struct {
+	R []float32 // [(k*ar8Ctx + c)*ar8Res + j] residual weights
+	G []float32 // [k*ar8Buckets + g] log-scale offsets
+	D []float32 // [k*ar8Ctx + c] mixture-logit offsets
+	S []float32 // [k*ar8Ctx + c] log-scale offsets
+}
+
+// ar8Quantize quantises the float tables (R, G, D, S): residual weights in
+// Q12, scale offsets in inverse-scale-table steps, mixture offsets in 1/16.
+func ar8Quantize(tabs [][]float32) (rw, g, d, sc []int32) {
+	f := ar8Float{R: tabs[0], G: tabs[1], D: tabs[2], S: tabs[3]}
 	q := func(v []float32, unit float64, lim int32) []int32 {
 		out := make([]int32, len(v))
 		for i, x := range v {
@@ -252,22 +338,17 @@ func ar8Tables(f *ar8Float) (rw, g, d, sc []int32) {
 		q(f.S, invScaleSteps, ar8GMax)
 }
 
-// ar8Save keeps the decoder's clamped means, log-scale indices and
-// clamped mixture logits of n records, from which ar8Adjust makes each
-// byte's parameters.
-func (w *worker) ar8Save(out []int32, n int) {
-	m := w.m
-	R, K := m.Arch.RecordSize, m.Arch.Components
-	P := m.Arch.Params()
-	for r := range n {
-		o := out[r*R*P:]
-		for i := range R {
-			for k := range K {
-				w.ar8Mean[(r*R+i)*K+k] = min(max(o[k*R+i], meanMin), meanMax)
-				w.ar8Ls[(r*R+i)*K+k] = o[(K+k)*R+i]
-				if K > 1 {
-					w.ar8Mix[(r*R+i)*K+k] = min(max(o[(2*K+k)*R+i], -mixLogitMax), mixLogitMax)
-				}
+// SetParams keeps the decoder's clamped means, log-scale indices and
+// clamped mixture logits of slot's record.
+func (c *ar8Coder) SetParams(slot int, o []int32) {
+	R, K := c.R, c.K
+	for i := range R {
+		for k := range K {
+			j := (slot*R+i)*K + k
+			c.mean[j] = min(max(o[k*R+i], meanMin), meanMax)
+			c.ls[j] = o[(K+k)*R+i]
+			if K > 1 {
+				c.mixLog[j] = min(max(o[(2*K+k)*R+i], -mixLogitMax), mixLogitMax)
 			}
 		}
 	}
@@ -275,32 +356,33 @@ func (w *worker) ar8Save(out []int32, n int) {
 
 // ar8Adjust sets the mixture parameters of byte i of batch slot r from
 // the bytes of rec before it.
-func (w *worker) ar8Adjust(r int, rec []byte, i int) {
-	m := w.m
-	R, K := len(rec), m.Arch.Components
-	W := w.arW
+func (c *ar8Coder) adjust(r int, rec []byte, i int) {
+	m := c.t
+	R, K := len(rec), c.K
+	W := c.W
 	var nb [ar8Res]int
-	var c, b int
+	var ctx, b int
 	if x, y := i%W, i/W; x >= 2 && y >= 2 && x+1 < W {
-		c, b = ar8NeighFast(rec, W, i, &nb)
+		ctx, b = ar8NeighFast(rec, W, i, &nb)
 	} else {
-		c, b = ar8Neigh(rec, W, x, y, &nb)
+		ctx, b = ar8Neigh(rec, W, x, y, &nb)
 	}
 	base := r * R
-	last := int64(len(m.InvScaleTable) - 1)
+	inv := m.logistic.invScale
+	last := int64(len(inv) - 1)
 	o := (base + i) * K
 	for k := range K {
 		var acc int64
-		rw := m.AR8Res[(k*ar8Ctx+c)*ar8Res:]
+		rw := m.res[(k*ar8Ctx+ctx)*ar8Res:]
 		for j, n := range nb {
 			if n >= 0 {
-				acc += int64(rw[j]) * (16*int64(rec[n]) - int64(w.ar8Mean[(base+n)*K+k]))
+				acc += int64(rw[j]) * (16*int64(rec[n]) - int64(c.mean[(base+n)*K+k]))
 			}
 		}
-		mean := int64(w.ar8Mean[o+k]) + (acc+1<<(ar8WFrac-1))>>ar8WFrac
-		w.mix.mean[o+k] = int32(min(max(mean, meanMin), meanMax))
-		t := int64(w.ar8Ls[o+k]) + int64(m.AR8Scale[k*ar8Buckets+b]) + int64(m.AR8CtxScale[k*ar8Ctx+c])
-		w.mix.inv[o+k] = m.InvScaleTable[min(max(t, 0), last)]
+		mean := int64(c.mean[o+k]) + (acc+1<<(ar8WFrac-1))>>ar8WFrac
+		c.mix.mean[o+k] = int32(min(max(mean, meanMin), meanMax))
+		t := int64(c.ls[o+k]) + int64(m.scale[k*ar8Buckets+b]) + int64(m.ctxScale[k*ar8Ctx+ctx])
+		c.mix.inv[o+k] = inv[min(max(t, 0), last)]
 	}
 	if K == 1 {
 		return
@@ -309,40 +391,31 @@ func (w *worker) ar8Adjust(r int, rec []byte, i int) {
 	var t [MaxComponents]int32
 	mx := int32(-mixLogitMax)
 	for k := range K {
-		t[k] = min(max(w.ar8Mix[o+k]+m.AR8Mix[k*ar8Ctx+c], -mixLogitMax), mixLogitMax)
+		t[k] = min(max(c.mixLog[o+k]+m.mix[k*ar8Ctx+ctx], -mixLogitMax), mixLogitMax)
 		mx = max(mx, t[k])
 	}
-	lastExp := int32(len(m.ExpTable) - 1)
+	exp := m.logistic.exp
+	lastExp := int32(len(exp) - 1)
 	var wt [MaxComponents]int64
 	var sum int64
 	for k := range K {
-		wt[k] = int64(m.ExpTable[min(mx-t[k], lastExp)])
+		wt[k] = int64(exp[min(mx-t[k], lastExp)])
 		sum += wt[k]
 	}
 	for k := range K {
-		w.mix.pi[o+k] = int32(wt[k] << 16 / sum)
+		c.mix.pi[o+k] = int32(wt[k] << 16 / sum)
 	}
 }
 
-// ar8AdjustAll adjusts every byte of slot r (all bytes known).
-func (w *worker) ar8AdjustAll(r int, rec []byte) {
+// adjustAll adjusts every byte of slot r (all bytes known).
+func (c *ar8Coder) adjustAll(r int, rec []byte) {
 	for i := range rec {
-		w.ar8Adjust(r, rec, i)
+		c.adjust(r, rec, i)
 	}
 }
 
-// appendAR8 appends the LogisticAR tables to a model file.
-func appendAR8(b []byte, m *Model) []byte {
-	for _, t := range [][]int32{m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale} {
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
-		b = appendI32s(b, t)
-	}
-	return b
-}
-
-// ar8Tables reads the LogisticAR tables of a K-component model.
-func (p *parser) ar8Tables(m *Model) error {
-	K := m.Arch.Components
+// ar8Tables reads the LogisticAR tables of a K-component model into m.
+func (p *Section) ar8Tables(m *ar8Tables, K int) error {
 	mixN := K * ar8Ctx
 	if K == 1 {
 		mixN = 0
@@ -353,19 +426,19 @@ func (p *parser) ar8Tables(m *Model) error {
 		lim  int32
 		name string
 	}{
-		{&m.AR8Res, K * ar8Ctx * ar8Res, ar8WMax, "residual weights"},
-		{&m.AR8Scale, K * ar8Buckets, ar8GMax, "scale offsets"},
-		{&m.AR8Mix, mixN, ar8DMax, "mixture offsets"},
-		{&m.AR8CtxScale, K * ar8Ctx, ar8GMax, "context scale offsets"},
+		{&m.res, K * ar8Ctx * ar8Res, ar8WMax, "residual weights"},
+		{&m.scale, K * ar8Buckets, ar8GMax, "scale offsets"},
+		{&m.mix, mixN, ar8DMax, "mixture offsets"},
+		{&m.ctxScale, K * ar8Ctx, ar8GMax, "context scale offsets"},
 	} {
-		n, err := p.count(4)
+		n, err := p.Count(4)
 		if err != nil {
 			return err
 		}
 		if n != spec.n {
 			return fmt.Errorf("%s: %d entries, want %d", spec.name, n, spec.n)
 		}
-		v, err := p.i32s(n)
+		v, err := p.I32s(n)
 		if err != nil {
 			return err
 		}

@@ -6,59 +6,6 @@ import (
 	"strings"
 )
 
-// Likelihood is the family of p(s|y), one distribution per byte of the
-// record, independent given the latent.
-type Likelihood uint8
-
-const (
-	// Bernoulli models bytes 0 and 1 (binarized records) by one logit per
-	// byte.
-	Bernoulli Likelihood = 1
-	// Logistic models bytes 0..255 by a mixture of discretised logistics:
-	// per byte and component a mean, a log-scale and (with more than one
-	// component) a mixture logit. Byte v is the interval [v-0.5, v+0.5],
-	// with 0 extended to -inf and 255 to +inf (PixelCNN++).
-	Logistic Likelihood = 2
-	// BernoulliAR models bytes 0 and 1 by one decoder logit per byte
-	// refined by the bits of ten causal neighbours (ar_bernoulli.go):
-	// p(s|y) = prod_i p(s_i | y, s_<i).
-	BernoulliAR Likelihood = 3
-	// LogisticAR is Logistic with each component's mean and scale moved by
-	// the bytes of causal neighbours (ar_logistic.go).
-	LogisticAR Likelihood = 4
-	// ContextMix models bytes 0..255 one binary decision at a time, each
-	// mixed from context-count tables over causal neighbours and one
-	// decoder logit per byte (cm.go); its encoder sees the record
-	// thresholded at 128.
-	ContextMix Likelihood = 5
-)
-
-// isLogistic reports whether l is a discretised logistic mixture.
-func (l Likelihood) isLogistic() bool { return l == Logistic || l == LogisticAR }
-
-// Binary reports whether l codes bytes 0 and 1 only.
-func (l Likelihood) Binary() bool { return l == Bernoulli || l == BernoulliAR }
-
-// logitPerByte reports whether the decoder gives one logit index per byte
-// (arIdx) that the likelihood turns into probabilities with the record.
-func (l Likelihood) logitPerByte() bool { return l == BernoulliAR || l == ContextMix }
-
-func (l Likelihood) String() string {
-	switch l {
-	case Bernoulli:
-		return "bernoulli"
-	case Logistic:
-		return "logistic"
-	case BernoulliAR:
-		return "bernoulli-ar"
-	case LogisticAR:
-		return "logistic-ar"
-	case ContextMix:
-		return "context-mix"
-	}
-	return fmt.Sprintf("Likelihood(%d)", uint8(l))
-}
-
 // Arch is the shape of a VAE: encoder record -> EncHidden... -> (mean,
 // log-sigma) of Latent Gaussians; decoder Latent -> DecHidden... -> the
 // likelihood's parameters for each of the RecordSize bytes. Hidden layers
@@ -81,44 +28,35 @@ const (
 	MaxComponents = 8
 )
 
-// Params returns the number of likelihood parameters per byte.
-func (a *Arch) Params() int {
-	if a.Likelihood.Binary() || a.Likelihood == ContextMix {
-		return 1
-	}
-	if a.Components == 1 {
-		return 2
-	}
-	return 3 * a.Components
-}
+// Params returns the number of likelihood parameters per byte: the
+// decoder's outputs per byte (0 for a likelihood without nets).
+func (a *Arch) Params() int { return a.Likelihood.Family().Params(a) }
 
 // Levels returns the number of byte values the likelihood codes: 2 or 256.
-func (a *Arch) Levels() int {
-	if a.Likelihood.Binary() {
-		return 2
-	}
-	return 256
-}
+func (a *Arch) Levels() int { return a.Likelihood.Family().Alphabet() }
 
 // Validate checks that a is a architecture this package can build.
 func (a *Arch) Validate() error {
 	if a.RecordSize < 1 || a.RecordSize > MaxRecordSize {
 		return fmt.Errorf("vae: record size %d outside [1, %d]", a.RecordSize, MaxRecordSize)
 	}
-	switch a.Likelihood {
-	case Bernoulli, BernoulliAR, ContextMix:
-		if a.Components != 1 {
-			return fmt.Errorf("vae: %v likelihood with %d components", a.Likelihood, a.Components)
-		}
-	case Logistic, LogisticAR:
-		if a.Components < 1 || a.Components > MaxComponents {
-			return fmt.Errorf("vae: %d logistic components outside [1, %d]", a.Components, MaxComponents)
-		}
-	default:
+	f := a.Likelihood.Family()
+	if f == nil {
 		return fmt.Errorf("vae: unknown likelihood %d", a.Likelihood)
 	}
-	if a.Latent < 1 || a.Latent > MaxLatent {
-		return fmt.Errorf("vae: %d latents outside [1, %d]", a.Latent, MaxLatent)
+	if mc := f.MaxComponents(); mc == 1 && a.Components != 1 {
+		return fmt.Errorf("vae: %v likelihood with %d components", a.Likelihood, a.Components)
+	} else if a.Components < 1 || a.Components > mc {
+		return fmt.Errorf("vae: %d %v components outside [1, %d]", a.Components, a.Likelihood, mc)
+	}
+	if a.Latent < 0 || a.Latent > MaxLatent {
+		return fmt.Errorf("vae: %d latents outside [0, %d]", a.Latent, MaxLatent)
+	}
+	if a.Latent == 0 && len(a.EncHidden)+len(a.DecHidden) > 0 {
+		return fmt.Errorf("vae: hidden layers without latents")
+	}
+	if a.Latent > 0 && f.Params(a) < 1 {
+		return fmt.Errorf("vae: %v likelihood takes no decoder outputs, so no latents", a.Likelihood)
 	}
 	for _, h := range [][]int{a.EncHidden, a.DecHidden} {
 		if len(h) > MaxLayers {
@@ -148,20 +86,28 @@ func (a Arch) String() string {
 		b.WriteString("-" + strconv.Itoa(h))
 	}
 	b.WriteString("-" + strconv.Itoa(a.RecordSize) + "/" + a.Likelihood.String())
-	if a.Likelihood.isLogistic() {
+	if f := a.Likelihood.Family(); f != nil && f.MaxComponents() > 1 {
 		b.WriteString("x" + strconv.Itoa(a.Components))
 	}
 	return b.String()
 }
 
-// encSizes returns the widths of the encoder layers, input first.
+// encSizes returns the widths of the encoder layers, input first (none
+// without latents).
 func (a *Arch) encSizes() []int {
+	if a.Latent == 0 {
+		return nil
+	}
 	s := append([]int{a.RecordSize}, a.EncHidden...)
 	return append(s, 2*a.Latent)
 }
 
-// decSizes returns the widths of the decoder layers, input first.
+// decSizes returns the widths of the decoder layers, input first (none
+// without latents).
 func (a *Arch) decSizes() []int {
+	if a.Latent == 0 {
+		return nil
+	}
 	s := append([]int{a.Latent}, a.DecHidden...)
 	return append(s, a.RecordSize*a.Params())
 }

@@ -47,6 +47,80 @@ import (
 	"github.com/bbans/bbans/ans"
 )
 
+// ContextMix models bytes 0..255 one binary decision at a time, each
+// mixed from context-count tables over causal neighbours and one decoder
+// logit per byte; its encoder sees the record thresholded at 128.
+const ContextMix Likelihood = 5
+
+func init() { RegisterLikelihood(ContextMix, cmFamily{}) }
+
+type cmFamily struct{}
+
+func (cmFamily) Name() string       { return "context-mix" }
+func (cmFamily) Alphabet() int      { return 256 }
+func (cmFamily) MaxComponents() int { return 1 }
+func (cmFamily) Params(*Arch) int   { return 1 }
+
+// EncoderInput thresholds the record at 128: the latent describes the
+// shape of the image, the context tables its grey levels.
+func (cmFamily) EncoderInput(in []uint8, rec []byte) {
+	for i, v := range rec {
+		in[i] = v >> 7
+	}
+}
+
+// cmLik is a ContextMix model's section of the model file and the
+// runtime tables made from it.
+type cmLik struct {
+	squash  []uint16
+	weights []int32
+	tables  [cmLevels][]CMEntry
+	rt      *cmModel
+}
+
+func newCMLik(squash []uint16, weights []int32, tables [cmLevels][]CMEntry) *cmLik {
+	l := &cmLik{squash: squash, weights: weights, tables: tables}
+	l.rt = newCMModel(&l.tables, weights, squash)
+	return l
+}
+
+func (l *cmLik) NewCoder(a *Arch, slots int) LikCoder {
+	c := &cmCoder{cm: l.rt, R: a.RecordSize, sc: newCMScratch(a.RecordSize)}
+	c.Reserve(slots)
+	return c
+}
+
+// cmCoder holds the decoder's logit indices of a batch and the scratch of
+// the record being coded.
+type cmCoder struct {
+	cm  *cmModel
+	R   int
+	idx []uint16 // slots x R
+	sc  *cmScratch
+}
+
+func (c *cmCoder) Reserve(slots int) {
+	if len(c.idx) < slots*c.R {
+		c.idx = make([]uint16, slots*c.R)
+	}
+}
+
+func (c *cmCoder) SetParams(slot int, out []int32) {
+	setLogitIndex(c.idx[slot*c.R:(slot+1)*c.R], out)
+}
+
+func (c *cmCoder) Push(m *ans.Message, lane, slot int, rec []byte) {
+	c.cm.pushRecord(m, lane, c.sc, rec, c.idx[slot*c.R:(slot+1)*c.R])
+}
+
+func (c *cmCoder) Pop(m *ans.Message, lane, slot int, rec []byte) {
+	c.cm.popRecord(m, lane, c.sc, rec, c.idx[slot*c.R:(slot+1)*c.R])
+}
+
+func (c *cmCoder) Cost(slot int, rec []byte, f func(freq uint32, prec uint)) {
+	c.cm.costRecord(c.sc, rec, c.idx[slot*c.R:(slot+1)*c.R], func(freq uint32) { f(freq, BernoulliPrec) })
+}
+
 const (
 	cmLevels     = 5 // tables 0..4
 	cmInputs     = 8
@@ -453,14 +527,6 @@ func (cm *cmModel) popRecord(msg *ans.Message, lane int, sc *cmScratch, rec []by
 func (cm *cmModel) costRecord(sc *cmScratch, rec []byte, idx []uint16, f func(freq uint32)) {
 	n := cm.decisions(sc, rec, idx)
 	for k, bit := range sc.dec[:n] {
-		f(cmFreq(bit, sc.probs[k]))
+		f(bitFreq(bit, sc.probs[k]))
 	}
-}
-
-// cmFreq is the frequency (units of 2^-16) of decision bit with P(1) = p.
-func cmFreq(bit uint8, p uint16) uint32 {
-	if bit == 0 {
-		return 1<<BernoulliPrec - uint32(p)
-	}
-	return uint32(p)
 }

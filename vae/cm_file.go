@@ -5,18 +5,27 @@ import (
 	"fmt"
 )
 
-// appendCM appends a ContextMix model's tables (SPEC.md section 3.5):
-// the squash table, the mixing weights and the five context tables, each
-// entry as the varint gap to the previous key (ctx·256 + node) minus one
-// and the int8 logit.
-func appendCM(b []byte, m *Model) []byte {
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.CMSquash)))
-	for _, v := range m.CMSquash {
-		b = binary.LittleEndian.AppendUint16(b, v)
+func (cmFamily) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
+	if err := checkLikPrec("Bernoulli", likPrec, BernoulliPrec); err != nil {
+		return nil, err
 	}
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.CMWeights)))
-	b = appendI32s(b, m.CMWeights)
-	for _, es := range m.CMTables {
+	if _, err := s.v1Tables("context-mix", false, false, a.Components); err != nil {
+		return nil, err
+	}
+	return s.cmTables()
+}
+
+// AppendSection appends a ContextMix model's tables (SPEC.md section
+// 3.5) after four empty version-1 tables: the squash table, the mixing
+// weights and the five context tables, each entry as the varint gap to
+// the previous key (ctx·256 + node) minus one and the int8 logit.
+func (l *cmLik) AppendSection(b []byte) []byte {
+	b = (&v1Tables{}).append(b)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(l.squash)))
+	b = AppendU16s(b, l.squash)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(l.weights)))
+	b = AppendI32s(b, l.weights)
+	for _, es := range l.tables {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(es)))
 		next := uint64(0)
 		for _, e := range es {
@@ -29,49 +38,49 @@ func appendCM(b []byte, m *Model) []byte {
 	return b
 }
 
-// cmTables reads and checks what appendCM wrote.
-func (p *parser) cmTables(m *Model) error {
-	n, err := p.count(2)
+// cmTables reads and checks what AppendSection wrote after the version-1
+// tables.
+func (p *Section) cmTables() (*cmLik, error) {
+	n, err := p.Count(2)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n != cmSquashLen {
-		return fmt.Errorf("squash table of %d entries, want %d", n, cmSquashLen)
+		return nil, fmt.Errorf("squash table of %d entries, want %d", n, cmSquashLen)
 	}
-	s, err := p.need(2 * n)
+	squash, err := p.U16s(n)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	m.CMSquash = make([]uint16, n)
-	for i := range n {
-		v := binary.LittleEndian.Uint16(s[2*i:])
-		if v < 1 || i > 0 && v < m.CMSquash[i-1] {
-			return fmt.Errorf("squash table not non-decreasing within [1, 2^16-1]")
+	for i, v := range squash {
+		if v < 1 || i > 0 && v < squash[i-1] {
+			return nil, fmt.Errorf("squash table not non-decreasing within [1, 2^16-1]")
 		}
-		m.CMSquash[i] = v
 	}
-	if n, err = p.count(4); err != nil {
-		return err
+	if n, err = p.Count(4); err != nil {
+		return nil, err
 	}
 	if n != cmWeights {
-		return fmt.Errorf("%d mixing weights, want %d", n, cmWeights)
+		return nil, fmt.Errorf("%d mixing weights, want %d", n, cmWeights)
 	}
-	if m.CMWeights, err = p.i32s(n); err != nil {
-		return err
+	weights, err := p.I32s(n)
+	if err != nil {
+		return nil, err
 	}
-	for _, w := range m.CMWeights {
+	for _, w := range weights {
 		if w < -cmWeightMax || w > cmWeightMax {
-			return fmt.Errorf("mixing weight %d outside [-2^24, 2^24]", w)
+			return nil, fmt.Errorf("mixing weight %d outside [-2^24, 2^24]", w)
 		}
 	}
+	var tables [cmLevels][]CMEntry
 	ctxBits := uint(0)
 	for l := range cmLevels {
 		ctxBits += cmContextBits[l]
-		if n, err = p.count(2); err != nil {
-			return err
+		if n, err = p.Count(2); err != nil {
+			return nil, err
 		}
 		if l == 0 && n != cmNodes {
-			return fmt.Errorf("context table 0 of %d entries, want %d", n, cmNodes)
+			return nil, fmt.Errorf("context table 0 of %d entries, want %d", n, cmNodes)
 		}
 		es := make([]CMEntry, n)
 		next, limit := uint64(0), uint64(1)<<(ctxBits+8)
@@ -80,26 +89,21 @@ func (p *parser) cmTables(m *Model) error {
 			// A uvarint that ends in a zero byte (other than 0 itself) has
 			// a shorter form: refused, so that every model has one file.
 			if k <= 0 || gap >= limit || k > 1 && p.b[p.off+k-1] == 0 {
-				return fmt.Errorf("context table %d: bad key at entry %d", l, i)
+				return nil, fmt.Errorf("context table %d: bad key at entry %d", l, i)
 			}
 			p.off += k
 			key := next + gap
 			if key >= limit {
-				return fmt.Errorf("context table %d: key %d beyond %d contexts", l, key, limit>>8)
+				return nil, fmt.Errorf("context table %d: key %d beyond %d contexts", l, key, limit>>8)
 			}
-			b, err := p.u8()
+			b, err := p.U8()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			es[i] = CMEntry{Ctx: key >> 8, Node: uint8(key), B: int8(b)}
 			next = key + 1
 		}
-		m.CMTables[l] = es
+		tables[l] = es
 	}
-	return nil
-}
-
-// prepareCM builds the runtime tables of a ContextMix model.
-func (m *Model) prepareCM() {
-	m.cm = newCMModel(&m.CMTables, m.CMWeights, m.CMSquash)
+	return newCMLik(squash, weights, tables), nil
 }

@@ -52,8 +52,7 @@ func TestCMCostIsExact(t *testing.T) {
 		b0 := msg.Bits()
 		ans.Encode(msg, coder, [][]byte{rec}, lat)
 		got := msg.Bits() - b0
-		want := latentBits(m, w, rec, lat[0])
-		m.cm.costRecord(w.cm, rec, w.arIdx[:len(rec)], func(f uint32) { want += BernoulliPrec - math.Log2(float64(f)) })
+		want := latentBits(m, w, rec, lat[0]) + likBits(w, rec)
 		if math.Abs(got-want) > 1 {
 			t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, got, want)
 		}
@@ -196,25 +195,26 @@ func TestCMModelFile(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name   string
-		break_ func(m *Model)
+		break_ func(l *cmLik)
 	}{
-		{"squash not monotone", func(m *Model) { m.CMSquash[100] = m.CMSquash[99] - 1 }},
-		{"squash zero", func(m *Model) { m.CMSquash[0] = 0 }},
-		{"squash short", func(m *Model) { m.CMSquash = m.CMSquash[:100] }},
-		{"weight too large", func(m *Model) { m.CMWeights[7] = cmWeightMax + 1 }},
-		{"weights short", func(m *Model) { m.CMWeights = m.CMWeights[:10] }},
-		{"table 0 short", func(m *Model) { m.CMTables[0] = m.CMTables[0][:200] }},
-		{"context out of range", func(m *Model) {
-			m.CMTables[1] = append(m.CMTables[1], CMEntry{Ctx: 64, Node: 0})
+		{"squash not monotone", func(l *cmLik) { l.squash[100] = l.squash[99] - 1 }},
+		{"squash zero", func(l *cmLik) { l.squash[0] = 0 }},
+		{"squash short", func(l *cmLik) { l.squash = l.squash[:100] }},
+		{"weight too large", func(l *cmLik) { l.weights[7] = cmWeightMax + 1 }},
+		{"weights short", func(l *cmLik) { l.weights = l.weights[:10] }},
+		{"table 0 short", func(l *cmLik) { l.tables[0] = l.tables[0][:200] }},
+		{"context out of range", func(l *cmLik) {
+			l.tables[1] = append(l.tables[1], CMEntry{Ctx: 64, Node: 0})
 		}},
 	} {
 		bad := *m
-		bad.CMSquash = append([]uint16(nil), m.CMSquash...)
-		bad.CMWeights = append([]int32(nil), m.CMWeights...)
-		for l := range bad.CMTables {
-			bad.CMTables[l] = append([]CMEntry(nil), m.CMTables[l]...)
+		ml := m.Lik.(*cmLik)
+		bl := &cmLik{squash: append([]uint16(nil), ml.squash...), weights: append([]int32(nil), ml.weights...)}
+		for l := range bl.tables {
+			bl.tables[l] = append([]CMEntry(nil), ml.tables[l]...)
 		}
-		c.break_(&bad)
+		c.break_(bl)
+		bad.Lik = bl
 		if err := bad.finish(); err == nil {
 			t.Errorf("%s: accepted", c.name)
 		}
@@ -261,7 +261,7 @@ func BenchmarkCMLikelihood(b *testing.B) {
 func TestCMKeysMinimal(t *testing.T) {
 	m := tinyCM(t)
 	body := m.appendBody(nil)
-	at := bytes.Index(body, appendCM(nil, m)) + 4 + 2*cmSquashLen + 4 + 4*cmWeights + 4 + 2*cmNodes + 4
+	at := bytes.Index(body, m.Lik.AppendSection(nil)) + 4*4 + 4 + 2*cmSquashLen + 4 + 4*cmWeights + 4 + 2*cmNodes + 4
 	if body[at] >= 0x80 {
 		t.Fatalf("first key of table 1 is not a one-byte uvarint")
 	}

@@ -65,12 +65,13 @@ func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
 		Description:   cfg.Description,
 	}
 	m.Arch.Likelihood = ContextMix
-	m.CMSquash = cmSquashTable()
-	m.CMWeights = make([]int32, cmWeights)
-	m.CMTables[0] = make([]CMEntry, cmNodes)
+	squash := cmSquashTable()
+	var tabs [cmLevels][]CMEntry
+	tabs[0] = make([]CMEntry, cmNodes)
 	for n := range cmNodes {
-		m.CMTables[0][n] = CMEntry{Node: uint8(n)}
+		tabs[0][n] = CMEntry{Node: uint8(n)}
 	}
+	m.Lik = newCMLik(squash, make([]int32, cmWeights), tabs)
 	if err := m.finish(); err != nil { // the nets, for the logits below
 		return nil, err
 	}
@@ -81,15 +82,17 @@ func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
 	say("smoothing")
 	st := c.smooth(cfg.Alpha, cfg.MinCount)
 	for l := range cmLevels {
-		m.CMTables[l] = st.entries(l)
-		say("table %d: %d entries", l, len(m.CMTables[l]))
+		tabs[l] = st.entries(l)
+		say("table %d: %d entries", l, len(tabs[l]))
 	}
 	say("leave-one-out inputs")
 	samples := c.looSamples(d, idx, cfg.Alpha, cfg.MinCount)
 	w := fitCMWeights(samples, cfg, say)
+	weights := make([]int32, cmWeights)
 	for i, v := range w {
-		m.CMWeights[i] = int32(min(max(math.Round(v*65536), -cmWeightMax), cmWeightMax))
+		weights[i] = int32(min(max(math.Round(v*65536), -cmWeightMax), cmWeightMax))
 	}
+	m.Lik = newCMLik(squash, weights, tabs)
 	if err := m.finish(); err != nil {
 		return nil, err
 	}
@@ -100,8 +103,7 @@ func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
 func cmSquashTable() []uint16 {
 	t := make([]uint16, cmSquashLen)
 	for i := range t {
-		p := sigmoid(float64(i-cmSquashLen/2) / 128)
-		t[i] = uint16(min(max(math.Round(p*(1<<BernoulliPrec)), 1), 1<<BernoulliPrec-1))
+		t[i] = probQ16(sigmoid(float64(i-cmSquashLen/2) / 128))
 	}
 	return t
 }
@@ -130,7 +132,7 @@ func (m *Model) sampleLogits(d *Dataset, seed uint64) []uint16 {
 		}
 		// setLatent wrote slot r; the encoder's input is no longer needed.
 		w.decode(n)
-		copy(out[lo*R:(lo+n)*R], w.arIdx[:n*R])
+		copy(out[lo*R:(lo+n)*R], w.lik.(*cmCoder).idx[:n*R])
 	}
 	return out
 }

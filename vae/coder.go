@@ -31,12 +31,30 @@ func (m *Model) NewCoder(lanes int) *Coder {
 // LatentSize returns the number of int32 values in one lane's latent.
 func (c *Coder) LatentSize() int { return c.m.Arch.Latent }
 
+// LikCoder returns the likelihood's coder (for tests and tools that
+// inspect a family's state).
+func (c *Coder) LikCoder() LikCoder { return c.w.lik }
+
 // Model returns the model c codes with.
 func (c *Coder) Model() *Model { return c.m }
 
+// grow makes room for n lanes, keeping the likelihood's chunk state.
 func (c *Coder) grow(n int) {
 	if n > c.w.lanes {
+		lik := c.w.lik
+		lik.Reserve(n)
 		c.w = newWorker(c.m, n)
+		c.w.lik = lik
+	}
+}
+
+// ChunkStart tells an adaptive likelihood (ChunkStarter) that a chunk
+// begins: records are the records it will push, in decode order, when
+// encoding, and nil when decoding. It does nothing for other likelihoods.
+// Package stream calls it for every chunk (SPEC.md section 5.2).
+func (c *Coder) ChunkStart(records [][]byte) {
+	if cs, ok := c.w.lik.(ChunkStarter); ok {
+		cs.ChunkStart(records)
 	}
 }
 
@@ -92,26 +110,7 @@ func (c *Coder) PushLikelihood(m *ans.Message, latents [][]int32, records [][]by
 	c.decodeLatents(latents, records)
 	R := c.m.Arch.RecordSize
 	for s, lane := range c.slot {
-		rec := records[lane][:R]
-		if c.m.Arch.Likelihood == ContextMix {
-			c.m.cm.pushRecord(m, lane, c.w.cm, rec, c.w.arIdx[s*R:(s+1)*R])
-			continue
-		}
-		if c.m.Arch.Likelihood == BernoulliAR {
-			c.w.arProbs(s, rec)
-		}
-		if c.m.Arch.Likelihood.Binary() {
-			ans.PushBernoulli(m, lane, rec, c.w.probs[s*R:(s+1)*R], BernoulliPrec)
-			continue
-		}
-		sig, prec := c.m.SigmoidTable, c.m.LikPrec
-		if c.m.Arch.Likelihood == LogisticAR {
-			c.w.ar8AdjustAll(s, rec)
-		}
-		for i := R - 1; i >= 0; i-- {
-			start, freq := c.w.mix.interval(sig, s*R+i, rec[i], prec)
-			m.Push(lane, start, freq, prec)
-		}
+		c.w.lik.Push(m, lane, s, records[lane][:R])
 	}
 }
 
@@ -121,29 +120,7 @@ func (c *Coder) PopLikelihood(m *ans.Message, latents [][]int32, records [][]byt
 	R := c.m.Arch.RecordSize
 	for s := len(c.slot) - 1; s >= 0; s-- {
 		lane := c.slot[s]
-		rec := records[lane][:R]
-		if c.m.Arch.Likelihood == ContextMix {
-			c.m.cm.popRecord(m, lane, c.w.cm, rec, c.w.arIdx[s*R:(s+1)*R])
-			continue
-		}
-		if c.m.Arch.Likelihood == BernoulliAR {
-			c.w.popAR(m, lane, s, rec)
-			continue
-		}
-		if c.m.Arch.Likelihood == Bernoulli {
-			ans.PopBernoulli(m, lane, c.w.probs[s*R:(s+1)*R], BernoulliPrec, rec)
-			continue
-		}
-		sig, prec := c.m.SigmoidTable, c.m.LikPrec
-		for i := range R {
-			p := s*R + i
-			if c.m.Arch.Likelihood == LogisticAR {
-				c.w.ar8Adjust(s, rec, i)
-			}
-			v, start, freq := c.w.mix.find(sig, p, m.Peek(lane, prec), prec)
-			m.Pop(lane, start, freq, prec)
-			rec[i] = v
-		}
+		c.w.lik.Pop(m, lane, s, records[lane][:R])
 	}
 }
 

@@ -87,19 +87,7 @@ func TestCoderCostIsExact(t *testing.T) {
 				b0 := msg.Bits()
 				ans.Encode(msg, coder, [][]byte{rec}, lat)
 				coded := msg.Bits() - b0
-				want := latentBits(m, w, rec, lat[0])
-				for k, v := range rec {
-					if m.Arch.Likelihood == Bernoulli {
-						p := float64(w.probs[k])
-						if v == 0 {
-							p = 1<<BernoulliPrec - p
-						}
-						want += BernoulliPrec - math.Log2(p)
-					} else {
-						_, f := w.mix.interval(m.SigmoidTable, k, v, m.LikPrec)
-						want += float64(m.LikPrec) - math.Log2(float64(f))
-					}
-				}
+				want := latentBits(m, w, rec, lat[0]) + likBits(w, rec)
 				if math.Abs(coded-want) > 1 {
 					t.Errorf("record %d: coded %.2f bits, exact cost %.2f", i, coded, want)
 				}

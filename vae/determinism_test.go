@@ -15,7 +15,7 @@ import (
 func traceDigest(m *Model, d *Dataset) string {
 	h := sha256.New()
 	var b [5]byte
-	m.trace(d, 1, func(k traceKind, v uint32) {
+	m.trace(d, 1, func(k traceKind, v uint32, _ uint) {
 		b[0] = byte(k)
 		binary.LittleEndian.PutUint32(b[1:], v)
 		h.Write(b[:])

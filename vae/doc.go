@@ -11,14 +11,23 @@
 // discretised logistic mixture for bytes), and a standard normal prior
 // discretised into 2^k buckets of equal prior mass (package ans).
 //
-// Beyond the paper, the likelihood can see the pixels already coded:
-// BernoulliAR and LogisticAR refine the decoder's per-byte parameters with
-// causal neighbours, trained jointly with the nets (ar_bernoulli.go,
-// ar_logistic.go), and ContextMix codes each byte as binary decisions
-// whose probabilities mix context-count tables over up to nine causal
-// neighbours with the decoder's logits (cm.go, built by BuildContextMix on
-// top of a trained BernoulliAR model). Encoding computes every
-// probability at once; decoding is sequential in raster order.
+// Each likelihood p(s|y) is a Family registered once with
+// RegisterLikelihood (likelihood.go says what a family provides: its
+// decoder outputs per byte, its section of the model file, its integer
+// coder, optionally a float training path), in its own files:
+//
+//	bernoulli.go       Bernoulli: one logit per byte, bytes 0 and 1
+//	logistic.go        Logistic: a discretised logistic mixture per byte
+//	ar_bernoulli.go    BernoulliAR: Bernoulli refined by ten causal neighbours
+//	ar_logistic.go     LogisticAR: the mixture moved by causal neighbours
+//	cm.go, cm_file.go  ContextMix: binary decisions mixed from context counts
+//	                   and the decoder's logits (built by BuildContextMix,
+//	                   cm_train.go, on a trained BernoulliAR model)
+//
+// No other code asks which likelihood a model has. A likelihood may have
+// no nets (a pure context model, Arch.Latent 0) and may adapt within a
+// chunk (ChunkStarter). Encoding computes every probability of a record
+// at once; decoding is sequential in raster order.
 //
 // Everything that decides a probability handed to the coder is integer or
 // fixed-point arithmetic: int8 weights, uint8 activations, int32

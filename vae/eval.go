@@ -44,17 +44,13 @@ func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
 	}
 	c := Cost{Records: d.Len(), Bytes: len(d.Data)}
 	pp := float64(m.PosteriorPrec)
-	lp := float64(m.LikPrec)
-	if m.Arch.Likelihood.Binary() || m.Arch.Likelihood == ContextMix {
-		lp = BernoulliPrec
-	}
 	k := float64(m.BucketBits)
-	m.trace(d, seed, func(kind traceKind, freq uint32) {
+	m.trace(d, seed, func(kind traceKind, freq uint32, prec uint) {
 		switch kind {
 		case tracePosterior:
 			c.Latent += k + math.Log2(float64(freq)) - pp
 		case traceLikelihood:
-			c.Lik += lp - math.Log2(float64(freq))
+			c.Lik += float64(prec) - math.Log2(float64(freq))
 		}
 	})
 	return c, nil
@@ -73,12 +69,18 @@ const (
 // trace computes, for every record of d, everything that decides the
 // coder's probabilities, and hands each value to f in a fixed order:
 // posterior means and sigmas, the drawn buckets and their frequencies,
-// and the frequency of every byte of the record.
-func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
+// and the frequency of every symbol of the record (with its precision;
+// prec is 0 for the other kinds). An adaptive likelihood sees d as one
+// chunk decoded in record order.
+func (m *Model) trace(d *Dataset, seed uint64, f func(kind traceKind, v uint32, prec uint)) {
 	w := newWorker(m, evalBatch)
+	if cs, ok := w.lik.(ChunkStarter); ok {
+		cs.ChunkStart(nil)
+	}
+	lik := func(freq uint32, prec uint) { f(traceLikelihood, freq, prec) }
 	g := m.buckets
 	rng := SplitMix64{State: seed}
-	dl, R := m.Arch.Latent, m.Arch.RecordSize
+	dl := m.Arch.Latent
 	lat := make([]int32, evalBatch*dl)
 	for lo := 0; lo < d.Len(); lo += evalBatch {
 		n := min(evalBatch, d.Len()-lo)
@@ -89,12 +91,12 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		for r := range n {
 			for j := range dl {
 				mu, sg := w.mu[r*dl+j], w.sigma[r*dl+j]
-				f(traceMean, uint32(mu))
-				f(traceSigma, uint32(sg))
+				f(traceMean, uint32(mu), 0)
+				f(traceSigma, uint32(sg), 0)
 				a, freq := drawBucket(g, mu, sg, uint32(rng.Next()>>(64-m.PosteriorPrec)))
 				lat[r*dl+j] = a
-				f(traceBucket, uint32(a))
-				f(tracePosterior, freq)
+				f(traceBucket, uint32(a), 0)
+				f(tracePosterior, freq, 0)
 			}
 		}
 		for r := range n {
@@ -102,29 +104,7 @@ func (m *Model) trace(d *Dataset, seed uint64, f func(traceKind, uint32)) {
 		}
 		w.decode(n)
 		for r := range n {
-			rec := d.Record(lo + r)
-			if m.Arch.Likelihood == ContextMix {
-				m.cm.costRecord(w.cm, rec, w.arIdx[r*R:(r+1)*R], func(freq uint32) { f(traceLikelihood, freq) })
-				continue
-			}
-			if m.Arch.Likelihood == BernoulliAR {
-				w.arProbs(r, rec)
-			}
-			if m.Arch.Likelihood == LogisticAR {
-				w.ar8AdjustAll(r, rec)
-			}
-			for i, v := range rec {
-				if m.Arch.Likelihood.Binary() {
-					p := uint32(w.probs[r*R+i])
-					if v == 0 {
-						p = 1<<BernoulliPrec - p
-					}
-					f(traceLikelihood, p)
-				} else {
-					_, freq := w.mix.interval(m.SigmoidTable, r*R+i, v, m.LikPrec)
-					f(traceLikelihood, freq)
-				}
-			}
+			w.lik.Cost(r, d.Record(lo+r), lik)
 		}
 	}
 }

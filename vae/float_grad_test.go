@@ -26,7 +26,7 @@ func TestGradients(t *testing.T) {
 			for i := range recs {
 				recs[i] = make([]byte, a.RecordSize)
 				for j := range recs[i] {
-					if a.Likelihood == Bernoulli {
+					if a.Likelihood.Binary() {
 						recs[i][j] = byte(g.IntN(2))
 					} else {
 						recs[i][j] = []byte{0, 255, 3, 128, 200, 254, 1}[g.IntN(7)]

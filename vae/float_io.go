@@ -45,12 +45,12 @@ func ReadFloat(r io.Reader) (*FloatModel, error) {
 			return nil, fmt.Errorf("vae: float checkpoint layer %d has the wrong shape", i)
 		}
 	}
-	if (m.AR != nil) != (m.Arch.Likelihood == BernoulliAR) ||
-		m.AR != nil && (len(m.AR.A) != arContexts || len(m.AR.B) != arContexts) {
-		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
+	tr := m.Arch.Likelihood.trainable()
+	if tr == nil {
+		return nil, fmt.Errorf("vae: float checkpoint of a %v model, which has no float training path", m.Arch.Likelihood)
 	}
-	if (m.AR8 != nil) != (m.Arch.Likelihood == LogisticAR) || m.AR8 != nil && !m.AR8.valid(m.Arch.Components) {
-		return nil, fmt.Errorf("vae: float checkpoint context tables do not match %v", m.Arch)
+	if err := tr.CheckFloat(&m.Arch, m.Lik); err != nil {
+		return nil, fmt.Errorf("vae: float checkpoint tables do not match %v: %v", m.Arch, err)
 	}
 	return &m, nil
 }

@@ -1,6 +1,39 @@
 package vae
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
+
+// Trainable is implemented by a family with a float training path: the
+// float VAE (FloatModel) is trained by gradient with the family's float
+// likelihood and its trainable tables, and Quantize turns the tables into
+// the family's integer Tables.
+type Trainable interface {
+	// InputScale is the float encoder input of byte value 1 (1 for
+	// binarized records, 1/255 for bytes).
+	InputScale() float32
+	// Base is the family whose trained models this one can start from
+	// (their nets kept, this family's tables at NewFloat), or 0.
+	Base() Likelihood
+	// NewFloat returns the family's trainable tables at their starting
+	// point, nil if it has none.
+	NewFloat(a *Arch) [][]float32
+	// CheckFloat validates tables read from a float checkpoint.
+	CheckFloat(a *Arch, tabs [][]float32) error
+	// NLL returns -log p(rec|out) in nats for one record, out the float
+	// outputs of the decoder's last layer (parameter-major, Params·R). If
+	// dout is not nil it sets dout to the gradient with respect to out and
+	// adds the gradients of tabs to grads.
+	NLL(a *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64
+	// OutputUnit says how output n of the decoder's last layer is
+	// quantised: its integer value is (raw + shift)·unit.
+	OutputUnit(a *Arch, n int) (unit, shift float64)
+	// Quantize returns the integer likelihood of trained tables and the
+	// likelihood precision of its model file; likPrec is the precision
+	// asked for (a family may have a fixed one).
+	Quantize(a *Arch, tabs [][]float32, likPrec uint) (Tables, uint, error)
+}
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {
@@ -19,21 +52,6 @@ func softplus(x float64) float64 {
 		return math.Exp(x)
 	}
 	return math.Log1p(math.Exp(x))
-}
-
-// bernoulliNLL returns -log p(x|logits) in nats for one record and sets
-// dl to its gradient with respect to the logits.
-func bernoulliNLL(logits []float32, x []byte, dl []float32) float64 {
-	var s float64
-	for i, l := range logits {
-		lf := float64(l)
-		t := float64(x[i] & 1)
-		s += softplus(lf) - t*lf
-		if dl != nil {
-			dl[i] = float32(sigmoid(lf) - t)
-		}
-	}
-	return s
 }
 
 // logisticLogP returns log P(v) for one discretised logistic with mean m
@@ -141,4 +159,17 @@ func logisticNLL(out []float32, x []byte, K int, dout []float32) float64 {
 		}
 	}
 	return s
+}
+
+// checkFloatTables checks that tabs has one table of each of the sizes.
+func checkFloatTables(tabs [][]float32, sizes []int) error {
+	if len(tabs) != len(sizes) {
+		return fmt.Errorf("%d likelihood tables, want %d", len(tabs), len(sizes))
+	}
+	for i, t := range tabs {
+		if len(t) != sizes[i] {
+			return fmt.Errorf("likelihood table %d has %d entries, want %d", i, len(t), sizes[i])
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package vae
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -75,9 +76,10 @@ type FloatModel struct {
 	Enc  []*dense // hidden layers then the (mean, log-sigma) layer
 	Dec  []*dense // hidden layers then the likelihood-parameter layer
 
-	// The causal-context refinements of BernoulliAR and LogisticAR models.
-	AR  *arFloat
-	AR8 *ar8Float
+	// Lik are the likelihood's trainable tables (Trainable.NewFloat), for
+	// example the causal-context refinements of BernoulliAR and
+	// LogisticAR; nil for a likelihood without any.
+	Lik [][]float32
 }
 
 // NewFloatModel returns a model with random initial weights drawn from a
@@ -85,6 +87,13 @@ type FloatModel struct {
 func NewFloatModel(a Arch, seed uint64) (*FloatModel, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
+	}
+	tr := a.Likelihood.trainable()
+	if tr == nil {
+		return nil, fmt.Errorf("vae: the %v likelihood has no float training path", a.Likelihood)
+	}
+	if a.Latent == 0 {
+		return nil, fmt.Errorf("vae: a float model needs latents")
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x766165))
 	m := &FloatModel{Arch: a}
@@ -103,12 +112,7 @@ func NewFloatModel(a Arch, seed uint64) (*FloatModel, error) {
 		}
 		m.Dec = append(m.Dec, newDense(ds[i-1], ds[i], rng, g))
 	}
-	if a.Likelihood == BernoulliAR {
-		m.AR = newARFloat()
-	}
-	if a.Likelihood == LogisticAR {
-		m.AR8 = newAR8Float(a.Components)
-	}
+	m.Lik = tr.NewFloat(&a)
 	return m, nil
 }
 
@@ -116,14 +120,10 @@ func (m *FloatModel) layers() []*dense {
 	return append(append([]*dense(nil), m.Enc...), m.Dec...)
 }
 
-// inputScale is the float value of input byte 1: bytes are fed as v/255
-// to a logistic model and as 0/1 to a Bernoulli one.
-func (a *Arch) inputScale() float32 {
-	if a.Likelihood.Binary() {
-		return 1
-	}
-	return 1.0 / 255
-}
+// inputScale is the float value of input byte 1 (Trainable.InputScale):
+// bytes are fed as v/255 to a logistic model and as 0/1 to a Bernoulli
+// one.
+func (a *Arch) inputScale() float32 { return a.Likelihood.trainable().InputScale() }
 
 // quantLatent rounds z to the decoder's input grid.
 func quantLatent(z float32) float32 {

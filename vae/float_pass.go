@@ -18,7 +18,8 @@ type pass struct {
 	dAct   [][]float32 // scratch gradients, one per layer output
 	dz     []float32
 	gW, gB [][]float32 // gradients of every layer, encoder first
-	gAR    [][]float32 // gradients of m.AR's tables (BernoulliAR)
+	gLik   [][]float32 // gradients of m.Lik, the likelihood's tables
+	tr     Trainable
 }
 
 func newPass(m *FloatModel, maxN int) *pass {
@@ -38,7 +39,10 @@ func newPass(m *FloatModel, maxN int) *pass {
 		p.gW = append(p.gW, make([]float32, len(l.W)))
 		p.gB = append(p.gB, make([]float32, len(l.B)))
 	}
-	p.newARGrads()
+	for _, t := range m.Lik {
+		p.gLik = append(p.gLik, make([]float32, len(t)))
+	}
+	p.tr = m.Arch.Likelihood.trainable()
 	return p
 }
 
@@ -108,22 +112,18 @@ func (p *pass) forward(recs [][]byte, rng *rand.Rand, grad bool) float64 {
 	}
 	P := a.Params()
 	nll := 0.0
-	p.arStart(grad)
+	if grad {
+		for _, g := range p.gLik {
+			clear(g)
+		}
+	}
 	for r, rec := range recs {
 		o := in[r*R*P : (r+1)*R*P]
 		var g []float32
 		if grad {
 			g = dOut[r*R*P : (r+1)*R*P]
 		}
-		if a.Likelihood == BernoulliAR {
-			nll += p.arNLL(r, o, rec, g)
-		} else if a.Likelihood == Bernoulli {
-			nll += bernoulliNLL(o, rec, g)
-		} else if a.Likelihood == LogisticAR {
-			nll += p.ar8NLL(o, rec, a.Components, g)
-		} else {
-			nll += logisticNLL(o, rec, a.Components, g)
-		}
+		nll += p.tr.NLL(a, m.Lik, o, rec, g, p.gLik)
 	}
 	if grad {
 		p.backward()

@@ -96,3 +96,11 @@ func latentBits(m *Model, w *worker, rec []byte, lat []int32) float64 {
 	w.decode(1)
 	return bits
 }
+
+// likBits returns -log2 p(rec|y) from the likelihood's frequencies for
+// w's slot 0 (decoded by latentBits).
+func likBits(w *worker, rec []byte) float64 {
+	var bits float64
+	w.lik.Cost(0, rec, func(f uint32, prec uint) { bits += float64(prec) - math.Log2(float64(f)) })
+	return bits
+}

@@ -7,22 +7,13 @@ import "github.com/bbans/bbans/simd"
 type worker struct {
 	m     *Model
 	lanes int
-	in    []uint8   // lanes x RecordSize encoder input, or lanes x Latent decoder input
-	hid   [][]uint8 // one buffer per hidden layer, lanes x max width
-	acc   []int32   // output-layer values
-	mu    []int32   // lanes x Latent, Q16
-	sigma []int32   // lanes x Latent, Q16
-	// Likelihood parameters of the batch, lanes x RecordSize each.
-	probs []uint16 // Bernoulli
-	mix   mixBatch // logistic
-
-	// Autoregressive likelihoods: BernoulliAR's decoder logit indices;
-	// LogisticAR's clamped decoder means and log-scale indices.
-	arIdx          []uint16
-	ar8Mean, ar8Ls []int32
-	ar8Mix         []int32
-	cm             *cmScratch // ContextMix
-	arW            int        // image width (imageWidth)
+	in    []uint8     // lanes x RecordSize encoder input, or lanes x Latent decoder input
+	hid   [][]uint8   // one buffer per hidden layer, lanes x max width
+	acc   []int32     // output-layer values
+	mu    []int32     // lanes x Latent, Q16
+	sigma []int32     // lanes x Latent, Q16
+	lik   LikCoder    // the likelihood's coder, one slot per record
+	view  EncoderView // what the encoder sees of a record, if not the record
 }
 
 func newWorker(m *Model, lanes int) *worker {
@@ -37,23 +28,8 @@ func newWorker(m *Model, lanes int) *worker {
 	w.acc = make([]int32, lanes*max(2*a.Latent, a.RecordSize*a.Params()))
 	w.mu = make([]int32, lanes*a.Latent)
 	w.sigma = make([]int32, lanes*a.Latent)
-	if a.Likelihood == ContextMix {
-		w.arIdx = make([]uint16, lanes*a.RecordSize)
-		w.cm = newCMScratch(a.RecordSize)
-	} else if a.Likelihood.Binary() {
-		w.probs = make([]uint16, lanes*a.RecordSize)
-		if a.Likelihood == BernoulliAR {
-			w.arIdx = make([]uint16, lanes*a.RecordSize)
-		}
-	} else {
-		w.mix = newMixBatch(a.Components, lanes*a.RecordSize)
-		if a.Likelihood == LogisticAR {
-			w.ar8Mean = make([]int32, lanes*a.RecordSize*a.Components)
-			w.ar8Ls = make([]int32, lanes*a.RecordSize*a.Components)
-			w.ar8Mix = make([]int32, lanes*a.RecordSize*a.Components)
-			w.arW = imageWidth(a.RecordSize)
-		}
-	}
+	w.lik = m.Lik.NewCoder(a, lanes)
+	w.view, _ = a.Likelihood.Family().(EncoderView)
 	return w
 }
 
@@ -85,6 +61,9 @@ func (m *Model) layer(i int) *Layer {
 // posterior means and standard deviations (Q16) in w.mu, w.sigma.
 func (w *worker) encode(n int) {
 	m := w.m
+	if len(m.Enc) == 0 {
+		return // no latents to infer
+	}
 	d := m.Arch.Latent
 	out := w.mlp(0, len(m.Enc), n)
 	last := int32(len(m.SigmaTable) - 1)
@@ -98,15 +77,13 @@ func (w *worker) encode(n int) {
 	}
 }
 
-// setRecord copies record into slot r of the encoder input (thresholded
-// at 128 for ContextMix, whose encoder sees the shape of the image).
+// setRecord copies record into slot r of the encoder input (or what the
+// likelihood's EncoderView makes of it).
 func (w *worker) setRecord(r int, rec []byte) {
 	R := w.m.Arch.RecordSize
 	in := w.in[r*R : (r+1)*R]
-	if w.m.Arch.Likelihood == ContextMix {
-		for i, v := range rec {
-			in[i] = v >> 7
-		}
+	if w.view != nil {
+		w.view.EncoderInput(in, rec)
 		return
 	}
 	copy(in, rec)
@@ -121,29 +98,16 @@ func (w *worker) setLatent(r int, lat []int32) {
 	}
 }
 
-// decode runs the decoder over n latents already in w.in and leaves the
-// likelihood parameters of each record in w.probs or w.mix.
+// decode runs the decoder over n latents already in w.in and gives each
+// record's outputs to the likelihood's coder.
 func (w *worker) decode(n int) {
 	m := w.m
-	R := m.Arch.RecordSize
+	if len(m.Dec) == 0 {
+		return // no nets: the likelihood needs no parameters
+	}
+	RP := m.Arch.RecordSize * m.Arch.Params()
 	out := w.mlp(len(m.Enc), len(m.Dec), n)
-	if m.Arch.Likelihood.logitPerByte() {
-		w.setARIndex(out[:n*R]) // probabilities need the record: arProbs, popAR, cm
-		return
-	}
-	if m.Arch.Likelihood == Bernoulli {
-		last := int32(len(m.ProbTable) - 1)
-		pr := w.probs[:n*R]
-		for i, t := range out[:n*R] {
-			pr[i] = m.ProbTable[min(max(t, 0), last)]
-		}
-		return
-	}
-	if m.Arch.Likelihood == LogisticAR {
-		w.ar8Save(out, n) // ar8Adjust sets each byte's parameters
-		return
-	}
 	for r := range n {
-		w.mix.set(m, r, out[r*R*m.Arch.Params():(r+1)*R*m.Arch.Params()], R)
+		w.lik.SetParams(r, out[r*RP:(r+1)*RP])
 	}
 }

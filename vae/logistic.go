@@ -1,6 +1,7 @@
 package vae
 
-// Integer discretised logistic mixture (SPEC.md section 3.4).
+// The discretised logistic mixture likelihood (Logistic, SPEC.md section
+// 3.2), in integer arithmetic.
 //
 // For byte i and component k the decoder gives three requantised values:
 // the mean in units of 1/16 byte (clamped to [meanMin, meanMax]), an index
@@ -19,6 +20,21 @@ package vae
 // with c(0) = 0 and c(256) = 2^P, so byte v has the interval [c(v),
 // c(v+1)) and a frequency of at least 1 whatever the parameters. sigmoid
 // interpolates SigmoidTable linearly (sigmoidQ30).
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/bbans/bbans/ans"
+)
+
+// Logistic models bytes 0..255 by a mixture of discretised logistics: per
+// byte and component a mean, a log-scale and (with more than one
+// component) a mixture logit. Byte v is the interval [v-0.5, v+0.5], with
+// 0 extended to -inf and 255 to +inf (PixelCNN++).
+const Logistic Likelihood = 2
+
+func init() { RegisterLikelihood(Logistic, logisticFamily{}) }
 
 const (
 	meanMin       = -16 * 1024
@@ -49,6 +65,116 @@ func sigmoidQ30(t []uint32, a int64) uint32 {
 	return uint32(lo + (hi-lo)*f>>5)
 }
 
+type logisticFamily struct{}
+
+func (logisticFamily) Name() string       { return "logistic" }
+func (logisticFamily) Alphabet() int      { return 256 }
+func (logisticFamily) MaxComponents() int { return MaxComponents }
+func (logisticFamily) Params(a *Arch) int { return logisticParams(a.Components) }
+
+// logisticParams is the decoder's outputs per byte of a K-component
+// mixture: mean and log-scale per component, and mixture logits if K > 1.
+func logisticParams(K int) int {
+	if K == 1 {
+		return 2
+	}
+	return 3 * K
+}
+
+func (logisticFamily) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
+	t, err := parseLogistic(s, a, likPrec)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// parseLogistic reads the tables of a logistic mixture (Logistic and
+// LogisticAR).
+func parseLogistic(s *Section, a *Arch, likPrec uint) (*logisticTables, error) {
+	if likPrec < 12 || likPrec > 28 {
+		return nil, fmt.Errorf("likelihood precision %d outside [12, 28]", likPrec)
+	}
+	v, err := s.v1Tables(a.Likelihood.String(), false, true, a.Components)
+	if err != nil {
+		return nil, err
+	}
+	return &logisticTables{invScale: v.invScale, sigmoid: v.sigmoid, exp: v.exp, prec: likPrec}, nil
+}
+
+// logisticTables are the tables of a logistic mixture: inverse scale by
+// log-scale index (64/s in Q12), the sigmoid at steps of 1/32 over [-16,
+// 16] (Q30), the mixture weight of a logit gap (Q16), and the precision P.
+type logisticTables struct {
+	invScale []int32
+	sigmoid  []uint32
+	exp      []int32
+	prec     uint
+}
+
+func (t *logisticTables) AppendSection(b []byte) []byte {
+	return (&v1Tables{invScale: t.invScale, sigmoid: t.sigmoid, exp: t.exp}).append(b)
+}
+
+func (t *logisticTables) NewCoder(a *Arch, slots int) LikCoder {
+	c := &logisticCoder{t: t, R: a.RecordSize, K: a.Components}
+	c.Reserve(slots)
+	return c
+}
+
+// logisticCoder holds the mixture parameters of every byte of a batch.
+type logisticCoder struct {
+	t    *logisticTables
+	R, K int
+	mix  mixBatch
+}
+
+func (c *logisticCoder) Reserve(slots int) {
+	if len(c.mix.mean) < slots*c.R*c.K {
+		c.mix = newMixBatch(c.K, slots*c.R)
+	}
+}
+
+func (c *logisticCoder) SetParams(slot int, out []int32) { c.mix.set(c.t, slot, out, c.R) }
+
+func (c *logisticCoder) Push(m *ans.Message, lane, slot int, rec []byte) {
+	c.mix.push(c.t, m, lane, slot*c.R, rec)
+}
+
+func (c *logisticCoder) Pop(m *ans.Message, lane, slot int, rec []byte) {
+	for i := range rec {
+		rec[i] = c.mix.pop(c.t, m, lane, slot*c.R+i)
+	}
+}
+
+func (c *logisticCoder) Cost(slot int, rec []byte, f func(freq uint32, prec uint)) {
+	c.mix.cost(c.t, slot*c.R, rec, f)
+}
+
+// push pushes the bytes of rec, whose parameters start at position p0 of
+// the batch, last byte first.
+func (b *mixBatch) push(t *logisticTables, m *ans.Message, lane, p0 int, rec []byte) {
+	for i := len(rec) - 1; i >= 0; i-- {
+		start, freq := b.interval(t.sigmoid, p0+i, rec[i], t.prec)
+		m.Push(lane, start, freq, t.prec)
+	}
+}
+
+// pop pops the byte at position p of the batch.
+func (b *mixBatch) pop(t *logisticTables, m *ans.Message, lane, p int) byte {
+	v, start, freq := b.find(t.sigmoid, p, m.Peek(lane, t.prec), t.prec)
+	m.Pop(lane, start, freq, t.prec)
+	return v
+}
+
+// cost calls f with the frequency of every byte of rec.
+func (b *mixBatch) cost(t *logisticTables, p0 int, rec []byte, f func(freq uint32, prec uint)) {
+	for i, v := range rec {
+		_, freq := b.interval(t.sigmoid, p0+i, v, t.prec)
+		f(freq, t.prec)
+	}
+}
+
 // mixBatch holds the integer parameters of a batch of bytes.
 type mixBatch struct {
 	K    int
@@ -67,15 +193,15 @@ func newMixBatch(K, n int) mixBatch {
 
 // set fills the parameters of record r from the decoder's requantised
 // outputs out (param-major, R bytes).
-func (b *mixBatch) set(m *Model, r int, out []int32, R int) {
+func (b *mixBatch) set(m *logisticTables, r int, out []int32, R int) {
 	K := b.K
-	lastInv := int32(len(m.InvScaleTable) - 1)
-	lastExp := int32(len(m.ExpTable) - 1)
+	lastInv := int32(len(m.invScale) - 1)
+	lastExp := int32(len(m.exp) - 1)
 	for i := range R {
 		o := (r*R + i) * K
 		for k := range K {
 			b.mean[o+k] = min(max(out[k*R+i], meanMin), meanMax)
-			b.inv[o+k] = m.InvScaleTable[min(max(out[(K+k)*R+i], 0), lastInv)]
+			b.inv[o+k] = m.invScale[min(max(out[(K+k)*R+i], 0), lastInv)]
 		}
 		if K == 1 {
 			continue
@@ -89,7 +215,7 @@ func (b *mixBatch) set(m *Model, r int, out []int32, R int) {
 		var w [MaxComponents]int64
 		var sum int64
 		for k := range K {
-			w[k] = int64(m.ExpTable[min(mx-t[k], lastExp)])
+			w[k] = int64(m.exp[min(mx-t[k], lastExp)])
 			sum += w[k]
 		}
 		for k := range K {
@@ -178,4 +304,60 @@ func (b *mixBatch) find(sig []uint32, p int, slot uint32, prec uint) (v byte, st
 		}
 	}
 	return byte(lo), clo, chi - clo
+}
+
+// The float path.
+
+func (logisticFamily) InputScale() float32        { return 1.0 / 255 }
+func (logisticFamily) Base() Likelihood           { return 0 }
+func (logisticFamily) NewFloat(*Arch) [][]float32 { return nil }
+func (logisticFamily) CheckFloat(_ *Arch, tabs [][]float32) error {
+	return checkFloatTables(tabs, nil)
+}
+
+func (logisticFamily) NLL(a *Arch, _ [][]float32, out []float32, rec []byte, dout []float32, _ [][]float32) float64 {
+	return logisticNLL(out, rec, a.Components, dout)
+}
+
+func (logisticFamily) OutputUnit(a *Arch, n int) (unit, shift float64) { return logisticUnit(a, n) }
+
+// logisticUnit is how decoder output n of a logistic mixture is
+// quantised: means in 1/16 byte, log-scales as indices into the
+// inverse-scale table, mixture logits in 1/16.
+func logisticUnit(a *Arch, n int) (unit, shift float64) {
+	switch p := n / a.RecordSize; {
+	case p < a.Components: // mean, 1/16 byte
+		return 16 * logisticMid, 1
+	case p < 2*a.Components: // log-scale index
+		return invScaleSteps, logScaleOffset - logScaleMin
+	default: // mixture logit, 1/16
+		return mixLogitSteps, 0
+	}
+}
+
+func (logisticFamily) Quantize(a *Arch, _ [][]float32, likPrec uint) (Tables, uint, error) {
+	return newLogisticTables(a.Components, likPrec), likPrec, nil
+}
+
+// newLogisticTables computes the tables of a K-component mixture coded at
+// precision prec.
+func newLogisticTables(K int, prec uint) *logisticTables {
+	t := &logisticTables{prec: prec}
+	n := int((logScaleMax-logScaleMin)*invScaleSteps) + 1
+	t.invScale = make([]int32, n)
+	for i := range n {
+		s := math.Exp(logScaleMin + float64(i)/invScaleSteps)
+		t.invScale[i] = int32(math.Round(64 / s * 4096))
+	}
+	t.sigmoid = make([]uint32, sigmoidLen)
+	for i := range sigmoidLen {
+		t.sigmoid[i] = uint32(math.Round(sigmoid(float64(i)/sigmoidSteps-sigmoidRange) * (1 << 30)))
+	}
+	if K > 1 {
+		t.exp = make([]int32, 2*mixLogitMax+1)
+		for g := range t.exp {
+			t.exp[g] = int32(math.Round(65536 * math.Exp(-float64(g)/mixLogitSteps)))
+		}
+	}
+	return t
 }

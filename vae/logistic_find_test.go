@@ -13,7 +13,8 @@ func TestFindMatchesScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, prec := m.SigmoidTable, m.LikPrec
+	lt := m.Lik.(*logisticTables)
+	sig, prec := lt.sigmoid, lt.prec
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, K := range []int{1, 2, 3} {
 		b := newMixBatch(K, 1)
@@ -23,7 +24,7 @@ func TestFindMatchesScan(t *testing.T) {
 				if trial%3 == 0 {
 					b.mean[k] = int32(r.IntN(2)) * 16 * 255 // the confident pixels of MNIST
 				}
-				b.inv[k] = m.InvScaleTable[r.IntN(len(m.InvScaleTable))]
+				b.inv[k] = lt.invScale[r.IntN(len(lt.invScale))]
 				if K > 1 {
 					b.pi[k] = int32(r.IntN(1 << 16))
 				}

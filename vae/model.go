@@ -26,29 +26,10 @@ type Model struct {
 	// SigmaTable maps the requantised log-sigma outputs of the encoder to
 	// the posterior's standard deviation in Q16 (entries >= 1).
 	SigmaTable []int32
-	// ProbTable (Bernoulli) maps the requantised logit outputs to P(bit =
-	// 1) in units of 2^-LikPrec, entries in [1, 2^LikPrec - 1].
-	ProbTable []uint16
-	// Logistic tables (see logistic.go).
-	InvScaleTable []int32  // log-scale index -> 64/s in Q12
-	SigmoidTable  []uint32 // sigmoid at steps of 1/32 over [-16, 16], Q30
-	ExpTable      []int32  // mixture weight of a logit gap, Q16
-	Description   string   // free text: how the model was made
-
-	// ARTable (BernoulliAR) maps context c and logit index t to P(bit =
-	// 1) = ARTable[c*513+t] / 2^16 (ar_bernoulli.go).
-	ARTable []uint16
-	// AR8Res, AR8Scale, AR8Mix and AR8CtxScale (LogisticAR) are the
-	// residual weights (Q12), the log-scale offsets by local gradient, the
-	// mixture-logit offsets and the log-scale offsets by level context
-	// (ar_logistic.go).
-	AR8Res, AR8Scale, AR8Mix, AR8CtxScale []int32
-	// CMSquash, CMWeights and CMTables (ContextMix) are the squash table,
-	// the mixing weights and the five context tables, each sorted by
-	// (Ctx, Node) (cm.go).
-	CMSquash  []uint16
-	CMWeights []int32
-	CMTables  [cmLevels][]CMEntry
+	// Lik is the likelihood's section of the model file, as its family
+	// parsed it (Family.Parse).
+	Lik         Tables
+	Description string // free text: how the model was made
 
 	name    string
 	file    []byte
@@ -57,7 +38,6 @@ type Model struct {
 	latIn   []uint8 // bucket -> decoder input byte
 	packed  []*simd.PackedMatrix
 	rq      []*simd.Requant
-	cm      *cmModel
 }
 
 // Layer is one dense layer of the integer model:
@@ -106,18 +86,28 @@ func (m *Model) RecordSize() int { return m.Arch.RecordSize }
 // LatentSize returns the number of latent dimensions.
 func (m *Model) LatentSize() int { return m.Arch.Latent }
 
-// Codable reports whether the likelihood can code record: every byte is
-// 0 or 1 for a Bernoulli model; any bytes of the right length otherwise.
+// Codable reports whether the likelihood can code record: it has the
+// model's size and every byte is in the likelihood's alphabet (0 or 1 for
+// a binarized model).
 func (m *Model) Codable(record []byte) bool {
 	if len(record) != m.Arch.RecordSize {
 		return false
 	}
-	if m.Arch.Likelihood.Binary() {
+	n := m.Arch.Likelihood.Family().Alphabet()
+	if n >= 256 {
+		return true
+	}
+	if n&(n-1) == 0 { // a power of two: no byte sets a bit of n or above
 		var or byte
 		for _, b := range record {
 			or |= b
 		}
-		return or <= 1
+		return int(or) < n
+	}
+	for _, b := range record {
+		if int(b) >= n {
+			return false
+		}
 	}
 	return true
 }
@@ -133,9 +123,6 @@ func (m *Model) prepare() error {
 	m.latIn = make([]uint8, len(cs))
 	for j, c := range cs {
 		m.latIn[j] = latentInput(c)
-	}
-	if m.Arch.Likelihood == ContextMix {
-		m.prepareCM()
 	}
 	m.packed, m.rq = nil, nil
 	for _, l := range append(append([]Layer(nil), m.Enc...), m.Dec...) {

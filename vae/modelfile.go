@@ -58,44 +58,17 @@ func (m *Model) appendBody(b []byte) []byte {
 		for _, w := range l.W {
 			b = append(b, byte(w))
 		}
-		b = appendI32s(b, l.Bias)
-		b = appendI32s(b, l.Mult)
+		b = AppendI32s(b, l.Bias)
+		b = AppendI32s(b, l.Mult)
 		b = append(b, l.Shift...)
 		b = binary.LittleEndian.AppendUint32(b, uint32(l.Lo))
 		b = binary.LittleEndian.AppendUint32(b, uint32(l.Hi))
 	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.SigmaTable)))
-	b = appendI32s(b, m.SigmaTable)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.ProbTable)))
-	for _, v := range m.ProbTable {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.InvScaleTable)))
-	b = appendI32s(b, m.InvScaleTable)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.SigmoidTable)))
-	for _, v := range m.SigmoidTable {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.ExpTable)))
-	b = appendI32s(b, m.ExpTable)
-	if m.Arch.Likelihood == BernoulliAR {
-		b = appendARTable(b, m.ARTable)
-	}
-	if m.Arch.Likelihood == LogisticAR {
-		b = appendAR8(b, m)
-	}
-	if m.Arch.Likelihood == ContextMix {
-		b = appendCM(b, m)
-	}
+	b = AppendI32s(b, m.SigmaTable)
+	b = m.Lik.AppendSection(b)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Description)))
 	return append(b, m.Description...)
-}
-
-func appendI32s(b []byte, v []int32) []byte {
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, uint32(x))
-	}
-	return b
 }
 
 // WriteTo writes the model file.

@@ -58,8 +58,10 @@ func TestModelFileDamage(t *testing.T) {
 	b[8] = 2
 	check("version", rehash(b))
 	m2 := *m
-	m2.SigmoidTable = bytes32(m.SigmoidTable)
-	m2.SigmoidTable[100], m2.SigmoidTable[101] = m2.SigmoidTable[101], m2.SigmoidTable[100]+1
+	lt := *m.Lik.(*logisticTables)
+	lt.sigmoid = bytes32(lt.sigmoid)
+	lt.sigmoid[100], lt.sigmoid[101] = lt.sigmoid[101], lt.sigmoid[100]+1
+	m2.Lik = &lt
 	check("sigmoid table", rehash(m2.appendBody(nil)))
 	m3 := *m
 	m3.Enc = append([]Layer(nil), m.Enc...)

@@ -28,9 +28,7 @@ type QuantizeConfig struct {
 
 // Sizes of the tables Quantize builds.
 const (
-	sigmaSteps    = 32 // log-sigma table steps per unit
-	probLogitStep = 64 // Bernoulli logit table steps per unit
-	probLogitMax  = 16
+	sigmaSteps = 32 // log-sigma table steps per unit
 )
 
 // Quantize turns a trained float model into the integer model: per-row
@@ -53,12 +51,18 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	if cfg.Calibration == nil || cfg.Calibration.Len() == 0 || cfg.Calibration.RecordSize != a.RecordSize {
 		return nil, errors.New("vae: Quantize needs calibration records of the model's size")
 	}
-	if a.Likelihood.Binary() {
-		cfg.LikPrec = BernoulliPrec
+	tr := a.Likelihood.trainable()
+	if tr == nil {
+		return nil, fmt.Errorf("vae: the %v likelihood has no float training path", a.Likelihood)
 	}
-	if a.Likelihood == BernoulliAR && f.AR == nil || a.Likelihood == LogisticAR && f.AR8 == nil {
-		return nil, errors.New("vae: autoregressive model without context tables")
+	if err := tr.CheckFloat(&a, f.Lik); err != nil {
+		return nil, fmt.Errorf("vae: %v", err)
 	}
+	lik, likPrec, err := tr.Quantize(&a, f.Lik, cfg.LikPrec)
+	if err != nil {
+		return nil, err
+	}
+	cfg.LikPrec = likPrec
 	scales := calibrate(f, cfg)
 	m := &Model{Arch: a, BucketBits: cfg.BucketBits, PosteriorPrec: cfg.PosteriorPrec, LikPrec: cfg.LikPrec,
 		Description: cfg.Description}
@@ -89,7 +93,6 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	// Decoder: the input is the latent in units of 2^-LatentFracBits,
 	// offset by 128.
 	sIn = 1.0 / (1 << LatentFracBits)
-	R, K := a.RecordSize, a.Components
 	for i, l := range f.Dec {
 		var ql Layer
 		var err error
@@ -101,22 +104,7 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 			ql, err = quantHidden(l, sIn, scales.dec[i], off)
 			sIn = scales.dec[i]
 		} else {
-			ql, err = quantOutput(l, sIn, func(n int) (float64, float64) {
-				if a.Likelihood == Bernoulli {
-					return probLogitStep, probLogitMax
-				}
-				if a.Likelihood == BernoulliAR {
-					return arLogitStep, arLogitMax
-				}
-				switch p := n / R; {
-				case p < K: // mean, 1/16 byte
-					return 16 * logisticMid, 1
-				case p < 2*K: // log-scale index
-					return invScaleSteps, logScaleOffset - logScaleMin
-				default: // mixture logit, 1/16
-					return mixLogitSteps, 0
-				}
-			})
+			ql, err = quantOutput(l, sIn, func(n int) (float64, float64) { return tr.OutputUnit(&a, n) })
 			if err == nil && off != 0 {
 				err = offsetInput(&ql, off)
 			}
@@ -126,16 +114,8 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 		}
 		m.Dec = append(m.Dec, ql)
 	}
-	m.buildTables()
-	if a.Likelihood == BernoulliAR {
-		m.ARTable = arTable(f.AR)
-	}
-	if a.Likelihood == LogisticAR {
-		m.AR8Res, m.AR8Scale, m.AR8Mix, m.AR8CtxScale = ar8Tables(f.AR8)
-		if a.Components == 1 {
-			m.AR8Mix = nil // one component: no mixture weights
-		}
-	}
+	m.SigmaTable = sigmaTable()
+	m.Lik = lik
 	if err := m.finish(); err != nil {
 		return nil, err
 	}
@@ -232,43 +212,16 @@ func quantOutput(l *dense, sIn float64, f func(n int) (unit, shift float64)) (La
 	return q, nil
 }
 
-// buildTables fills the lookup tables of m's likelihood and posterior.
-func (m *Model) buildTables() {
+// sigmaTable is the posterior's standard deviation (Q16) by log-sigma
+// index.
+func sigmaTable() []int32 {
 	n := int((postLogSigmaMax-postLogSigmaMin)*sigmaSteps) + 1
-	m.SigmaTable = make([]int32, n)
+	t := make([]int32, n)
 	for i := range n {
 		s := math.Exp(postLogSigmaMin + float64(i)/sigmaSteps)
-		m.SigmaTable[i] = int32(max(1, math.Round(s*65536)))
+		t[i] = int32(max(1, math.Round(s*65536)))
 	}
-	m.ProbTable, m.InvScaleTable, m.SigmoidTable, m.ExpTable = nil, nil, nil, nil
-	if m.Arch.Likelihood == BernoulliAR {
-		return // ARTable comes from the float context tables
-	}
-	if m.Arch.Likelihood == Bernoulli {
-		n := 2*probLogitMax*probLogitStep + 1
-		m.ProbTable = make([]uint16, n)
-		for i := range n {
-			p := sigmoid(float64(i)/probLogitStep - probLogitMax)
-			m.ProbTable[i] = uint16(min(max(math.Round(p*(1<<BernoulliPrec)), 1), 1<<BernoulliPrec-1))
-		}
-		return
-	}
-	n = int((logScaleMax-logScaleMin)*invScaleSteps) + 1
-	m.InvScaleTable = make([]int32, n)
-	for i := range n {
-		s := math.Exp(logScaleMin + float64(i)/invScaleSteps)
-		m.InvScaleTable[i] = int32(math.Round(64 / s * 4096))
-	}
-	m.SigmoidTable = make([]uint32, sigmoidLen)
-	for i := range sigmoidLen {
-		m.SigmoidTable[i] = uint32(math.Round(sigmoid(float64(i)/sigmoidSteps-sigmoidRange) * (1 << 30)))
-	}
-	if m.Arch.Components > 1 {
-		m.ExpTable = make([]int32, 2*mixLogitMax+1)
-		for g := range m.ExpTable {
-			m.ExpTable[g] = int32(math.Round(65536 * math.Exp(-float64(g)/mixLogitSteps)))
-		}
-	}
+	return t
 }
 
 // actScales holds the uint8 activation scale of every hidden layer.

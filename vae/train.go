@@ -107,11 +107,11 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		}
 	} else {
 		m = m.Clone()
-		if m.Arch.Likelihood == Bernoulli && a.Likelihood == BernoulliAR {
-			m = m.withAR() // start the context model from the identity
-		}
-		if m.Arch.Likelihood == Logistic && a.Likelihood == LogisticAR {
-			m = m.withAR8()
+		if tr := a.Likelihood.trainable(); tr != nil && m.Arch.Likelihood != a.Likelihood && tr.Base() == m.Arch.Likelihood {
+			// Keep the base model's nets; the likelihood's tables start
+			// where they add nothing (the same negative ELBO).
+			m.Arch.Likelihood = a.Likelihood
+			m.Lik = tr.NewFloat(&m.Arch)
 		}
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x747261696e))
@@ -119,14 +119,14 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 	for _, l := range m.layers() {
 		params = append(params, l.W, l.B)
 	}
-	params = append(params, m.arParams()...)
+	params = append(params, m.Lik...)
 	opt := newAdam(params)
 	p := newPass(m, cfg.BatchSize)
 	grads := make([][]float32, 0, len(params))
 	for i := range p.gW {
 		grads = append(grads, p.gW[i], p.gB[i])
 	}
-	grads = append(grads, p.gAR...)
+	grads = append(grads, p.gLik...)
 	N, bs := train.Len(), cfg.BatchSize
 	batches := N / bs
 	if batches == 0 {
@@ -249,7 +249,8 @@ func (m *FloatModel) Clone() *FloatModel {
 	for _, l := range m.Dec {
 		c.Dec = append(c.Dec, cp(l))
 	}
-	c.AR = m.AR.clone()
-	c.AR8 = m.AR8.clone()
+	for _, t := range m.Lik {
+		c.Lik = append(c.Lik, append([]float32(nil), t...))
+	}
 	return c
 }
