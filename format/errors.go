@@ -62,9 +62,16 @@ func corrupt(off int64, class error, format string, args ...any) error {
 type ModelUnavailableError struct {
 	Name string   // model name from the archive header
 	Hash [32]byte // model SHA-256 from the archive header
+	// Embedded reports that the archive does embed the model, and the
+	// reader was told not to use embedded models.
+	Embedded bool
 }
 
 func (e *ModelUnavailableError) Error() string {
+	if e.Embedded {
+		return fmt.Sprintf("bbans: model %q (sha256 %s) is embedded in the archive, but embedded models are refused; give the model with the model option",
+			e.Name, hex.EncodeToString(e.Hash[:]))
+	}
 	return fmt.Sprintf("bbans: model %q (sha256 %s) is not available; give it with the model option or write archives with an embedded model",
 		e.Name, hex.EncodeToString(e.Hash[:]))
 }

@@ -253,7 +253,7 @@ func (s *readSession) resolveModel() error {
 		m = loaded
 	}
 	if m == nil {
-		return &format.ModelUnavailableError{Name: h.ModelName, Hash: h.ModelHash}
+		return &format.ModelUnavailableError{Name: h.ModelName, Hash: h.ModelHash, Embedded: h.Model != nil}
 	}
 	if m.RecordSize() != h.RecordSize {
 		return fmt.Errorf("%w: model %q codes records of %d bytes, the archive has %d", format.ErrHeader, m.Name(), m.RecordSize(), h.RecordSize)

@@ -227,8 +227,12 @@ func TestReaderErrors(t *testing.T) {
 		t.Errorf("empty input: %v, want ErrHeader", err)
 	}
 	var mu *format.ModelUnavailableError
-	if _, err := DecodeAll(good, nil); !errors.As(err, &mu) || mu.Name != "toy" {
-		t.Errorf("unknown model: %v, want ModelUnavailableError naming toy", err)
+	if _, err := DecodeAll(good, nil); !errors.As(err, &mu) || mu.Name != "toy" || mu.Embedded {
+		t.Errorf("unknown model: %v, want ModelUnavailableError naming toy, not embedded", err)
+	}
+	emb := encodeToy(t, toyRecords(toy, 10, 0, 9), WithEmbeddedModel(true))
+	if _, err := DecodeAll(emb, nil, WithEmbeddedModels(false)); !errors.As(err, &mu) || !mu.Embedded {
+		t.Errorf("embedded model refused: %v, want ModelUnavailableError saying it is embedded", err)
 	}
 	if _, err := DecodeAll(good[:len(good)-3], nil, WithModels(toy)); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("truncated: %v, want io.ErrUnexpectedEOF", err)

@@ -4,17 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/bbans/bbans/format"
 )
 
 // Writer is an io.WriteCloser that compresses what is written to it into a
 // .bbans archive (SPEC.md section 4): records are cut into chunks, chunks are
-// coded with bits-back ANS in parallel and written in order. Close must be
-// called to write the end of the archive.
+// coded with bits-back ANS in parallel and written in order.
+//
+// Close must be called, as for zstd's Encoder: it codes the last chunk and
+// writes the end of the archive, without which the archive is truncated.
+// A Writer dropped without Close leaves nothing running: its chunks in
+// flight are coded, their goroutines end, and the Writer and its buffers
+// are garbage (only its output is lost). Reset reuses a Writer's buffers
+// and coders for a new archive.
 //
 // Memory is bounded by the chunk size times (concurrency + 1), whatever the
-// input size.
+// input size. A Writer is used by one goroutine at a time, except for
+// Progress.
 type Writer struct {
 	o     wOptions
 	conc  int
@@ -42,6 +50,10 @@ type Writer struct {
 	out    []byte // scratch for frames written directly
 	err    error
 	closed bool
+
+	// doneIn and doneOut count, for Progress, the input bytes in the
+	// frames written and the archive bytes written.
+	doneIn, doneOut atomic.Int64
 }
 
 // encJob is one chunk being coded by a worker goroutine.
@@ -283,11 +295,22 @@ func (z *Writer) start() error {
 
 func (z *Writer) writeOut(b []byte) error {
 	z.out = b[:0]
-	if _, err := z.w.Write(b); err != nil {
+	n, err := z.w.Write(b)
+	z.doneOut.Add(int64(n))
+	if err != nil {
 		z.err = err
 		return err
 	}
 	return nil
+}
+
+// Progress returns how many input bytes are in the frames written so far
+// and how many archive bytes were written: a consistent pair, for a
+// progress display, where the bytes given to Write run ahead by the chunks
+// in flight. It may be called from any goroutine, also while Write, Flush
+// or Close runs (not while Reset does).
+func (z *Writer) Progress() (in, out int64) {
+	return z.doneIn.Load(), z.doneOut.Load()
 }
 
 // writeFrame writes a frame directly (not through a worker), in order.
@@ -302,7 +325,11 @@ func (z *Writer) writeFrame(f *format.Frame) error {
 	}
 	z.totals.Add(f)
 	z.index.add(f, len(b))
-	return z.writeOut(b)
+	if err := z.writeOut(b); err != nil {
+		return err
+	}
+	z.doneIn.Add(f.DecodedLen)
+	return nil
 }
 
 // submit hands a chunk of whole records to a worker, first writing out the
@@ -361,12 +388,15 @@ func (z *Writer) finishOldest() error {
 		z.err = j.err
 		return j.err
 	}
-	if _, err := z.w.Write(j.out); err != nil {
+	n, err := z.w.Write(j.out)
+	z.doneOut.Add(int64(n))
+	if err != nil {
 		z.err = err
 		return err
 	}
 	z.totals.Add(&j.frame)
 	z.index.add(&j.frame, len(j.out))
+	z.doneIn.Add(j.frame.DecodedLen)
 	return nil
 }
 

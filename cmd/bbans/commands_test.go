@@ -164,14 +164,14 @@ func TestTrain(t *testing.T) {
 	if !bytes.Contains(info, []byte("model:          tiny, not built in")) {
 		t.Errorf("info:\n%s", info)
 	}
-	if r := bbans(t, dir, nil, "test", "in.bbans"); r.code != exitCorrupt || !bytes.Contains(r.stderr, []byte(`"tiny"`)) {
+	if r := bbans(t, dir, nil, "test", "in.bbans"); r.code != exitFailure || !bytes.Contains(r.stderr, []byte(`"tiny"`)) || !bytes.Contains(r.stderr, []byte("not embedded")) {
 		t.Errorf("test without the model: %v", r)
 	}
 	must(t, dir, nil, "test", "-m", "tiny.bbm", "in.bbans")
 	// Embedded: decodes without -m, unless embedded models are refused.
 	must(t, dir, nil, "compress", "-m", "tiny.bbm", "--embed-model", "-o", "emb.bbans", "in")
 	must(t, dir, nil, "test", "emb.bbans")
-	if r := bbans(t, dir, nil, "test", "--no-embedded-model", "emb.bbans"); r.code != exitCorrupt {
+	if r := bbans(t, dir, nil, "test", "--no-embedded-model", "emb.bbans"); r.code != exitFailure || !bytes.Contains(r.stderr, []byte("which it embeds, but --no-embedded-model refuses")) {
 		t.Errorf("--no-embedded-model: %v", r)
 	}
 	// eval of the file model.

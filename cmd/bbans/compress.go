@@ -110,11 +110,12 @@ func runCompress(e *env, args []string) int {
 			}
 			return in + suffix, nil
 		},
-		transform: func(in io.Reader, out io.Writer, _ *progress) error {
+		transform: func(in io.Reader, out io.Writer, p *progress) error {
 			zw, err := stream.NewWriter(out, opts...)
 			if err != nil {
 				return err
 			}
+			p.follow(zw.Progress)
 			if _, err := io.CopyBuffer(zw, in, make([]byte, 1<<20)); err != nil {
 				return err
 			}

@@ -12,11 +12,12 @@ import (
 
 // isCorrupt reports whether err says the input is not a valid archive (or
 // model file) or is damaged: the errors that give exitCorrupt.
+//
+// A model that is not at hand is not damage: an archive that needs one
+// gives exitFailure, as a missing file does.
 func isCorrupt(err error) bool {
 	var ce *format.CorruptInputError
-	var mu *format.ModelUnavailableError
-	switch {
-	case errors.As(err, &ce), errors.As(err, &mu):
+	if errors.As(err, &ce) {
 		return true
 	}
 	for _, s := range []error{format.ErrHeader, format.ErrVersion, format.ErrFrame, format.ErrFrameType,
@@ -51,8 +52,14 @@ func describe(err error) string {
 		switch {
 		case errors.Is(ce, io.ErrUnexpectedEOF):
 			what = "truncated archive"
+		case errors.Is(ce, format.ErrHeader) && strings.Contains(ce.Reason, "bad magic"):
+			// The reason says what the bytes are not; say it once.
+			if ce.Offset == 0 {
+				return "not a bbans archive (its first bytes are not the bbans magic)"
+			}
+			return fmt.Sprintf("%s, at byte %d", strings.TrimSuffix(ce.Reason, " (bad magic)"), ce.Offset)
 		case errors.Is(ce, format.ErrHeader):
-			what = "not a bbans archive, or a damaged header"
+			what = "damaged archive header"
 		case errors.Is(ce, format.ErrVersion):
 			what = "archive of a newer format version"
 		case errors.Is(ce, format.ErrLimit):
@@ -68,6 +75,9 @@ func describe(err error) string {
 	}
 	var mu *format.ModelUnavailableError
 	if errors.As(err, &mu) {
+		if mu.Embedded {
+			return fmt.Sprintf("archive needs model %q (sha256 %x), which it embeds, but --no-embedded-model refuses embedded models; give the model with -m FILE.bbm", mu.Name, mu.Hash[:8])
+		}
 		return fmt.Sprintf("archive needs model %q (sha256 %x), which is not built in and not embedded; give it with -m FILE.bbm", mu.Name, mu.Hash[:8])
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -130,8 +130,20 @@ func (c *fileCmd) one(e *env, ff *fileFlags, name string) int {
 			fmt.Fprintf(e.stderr, "bbans: %s: refusing to read compressed data from a terminal\n", display)
 			return exitUsage
 		}
+		if c.compressing && e.stdinIsTerminal && !ff.force {
+			// zstd: "stdin is a console, aborting"; data is not typed in.
+			fmt.Fprintf(e.stderr, "bbans: %s: standard input is a terminal, aborting; give a FILE, redirect, or use -f\n", display)
+			return exitUsage
+		}
 		in = e.stdin
 	} else {
+		// gzip: a symbolic link is not followed without -f, so that a
+		// link does not stand for its target's data (and mode and time)
+		// by accident; writing to standard output reads it, as gzip -c does.
+		if li, err := os.Lstat(name); err == nil && li.Mode()&os.ModeSymlink != 0 && !ff.force && !ff.stdout && ff.output != "-" && !ff.discard {
+			fmt.Fprintf(e.stderr, "bbans: %s: is a symbolic link; use -f to read what it points to, or -c\n", name)
+			return exitFailure
+		}
 		f, err := os.Open(name)
 		if err != nil {
 			return report(e, name, unwrapPath(err))
@@ -210,7 +222,8 @@ func (c *fileCmd) one(e *env, ff *fileFlags, name string) int {
 	if c.compressing {
 		rawIn, rawOut = &p.raw, &p.packed
 	}
-	err := c.transform(countingReader{errReader{in, display}, rawIn}, countingWriter{out, rawOut}, p)
+	lastByte := &lastByteWriter{w: out}
+	err := c.transform(countingReader{errReader{in, display}, rawIn}, countingWriter{lastByte, rawOut}, p)
 	p.done()
 	if err == nil && of != nil {
 		if err = of.commit(info, ff.force); err != nil {
@@ -226,6 +239,9 @@ func (c *fileCmd) one(e *env, ff *fileFlags, name string) int {
 		}
 	}
 	if ff.verbose || (e.stderrIsTerminal && !ff.quiet && !ff.discard) {
+		if toStdout && e.stdoutIsTerminal && lastByte.n > 0 && lastByte.b != '\n' {
+			fmt.Fprintln(e.stderr) // the summary on a line of its own, after the output
+		}
 		c.summary(e, display, outDisplay, p.raw.Load(), p.packed.Load(), time.Since(start))
 	}
 	return exitOK
@@ -253,4 +269,19 @@ func (c *fileCmd) summary(e *env, in, out string, raw, packed int64, d time.Dura
 		line += fmt.Sprintf(", %.2f MB/s", float64(raw)/1e6/secs)
 	}
 	fmt.Fprintln(e.stderr, line)
+}
+
+// lastByteWriter remembers the last byte written through it.
+type lastByteWriter struct {
+	w io.Writer
+	b byte
+	n int64
+}
+
+func (l *lastByteWriter) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if n > 0 {
+		l.b, l.n = p[n-1], l.n+int64(n)
+	}
+	return n, err
 }

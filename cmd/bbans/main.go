@@ -38,6 +38,9 @@ type env struct {
 	// stdoutIsTerminal and stdinIsTerminal make compress refuse to write,
 	// and decompress refuse to read, compressed data on a terminal.
 	stdoutIsTerminal, stdinIsTerminal bool
+	// stderrWidth returns the columns of the terminal on standard error,
+	// 0 if unknown; nil: unknown.
+	stderrWidth func() int
 }
 
 var commands = map[string]*command{}
@@ -55,6 +58,7 @@ func main() {
 		stderrIsTerminal: isTerminal(os.Stderr),
 		stdoutIsTerminal: isTerminal(os.Stdout),
 		stdinIsTerminal:  isTerminal(os.Stdin),
+		stderrWidth:      func() int { return terminalWidth(os.Stderr) },
 	}
 	// Temporary output files are removed on SIGINT and SIGTERM; only the
 	// real process installs the handler, not in-process tests.

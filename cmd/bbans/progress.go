@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // progress draws a one-line progress bar on a terminal's standard error
@@ -27,6 +28,8 @@ type progress struct {
 	total    int64 // bytes expected on the side counted by totalRaw; 0 if unknown
 	totalRaw bool  // total is of raw bytes (compress) rather than packed (decompress)
 	start    time.Time
+	width    func() int // the terminal's columns; nil or 0: 80
+	coded    atomic.Pointer[func() (raw, packed int64)]
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	drawn    bool
@@ -38,7 +41,7 @@ const progressDelay = 500 * time.Millisecond
 
 // newProgress starts a bar on e's standard error if it is a terminal.
 func newProgress(e *env, label string, total int64, totalRaw bool, recordSize int) *progress {
-	p := &progress{w: e.stderr, label: label, total: total, totalRaw: totalRaw, start: time.Now()}
+	p := &progress{w: e.stderr, label: label, total: total, totalRaw: totalRaw, start: time.Now(), width: e.stderrWidth}
 	p.recordSize.Store(int64(recordSize))
 	if !e.stderrIsTerminal {
 		return p
@@ -65,7 +68,8 @@ func (p *progress) loop() {
 	}
 }
 
-// done stops the bar and clears its line.
+// done stops the bar and clears its line, after a last draw of the final
+// figures (100%, the summary's sizes), so that the bar never ends short.
 func (p *progress) done() {
 	if p.stop == nil {
 		return
@@ -74,39 +78,94 @@ func (p *progress) done() {
 	p.wg.Wait()
 	p.stop = nil
 	if p.drawn {
+		p.draw()
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
 
+// draw writes the bar: the label, the share done, the sizes from input to
+// output, records, rate and bits/dim, cut to the terminal's width (the
+// least useful figures go first).
 func (p *progress) draw() {
 	raw, packed := p.raw.Load(), p.packed.Load()
-	secs := time.Since(p.start).Seconds()
-	var b strings.Builder
-	fmt.Fprintf(&b, "\r%s ", p.label)
-	if p.total > 0 {
-		n := packed
-		if p.totalRaw {
-			n = raw
-		}
-		frac := min(float64(n)/float64(p.total), 1)
-		const width = 20
-		fill := int(frac * width)
-		fmt.Fprintf(&b, "%3.0f%% [%s%s] ", 100*frac, strings.Repeat("#", fill), strings.Repeat(".", width-fill))
+	done := packed // of the input, for the share: compressed bytes read
+	if p.totalRaw {
+		done = raw
 	}
-	fmt.Fprintf(&b, "%s -> %s", humanBytes(raw), humanBytes(packed))
+	if f := p.coded.Load(); f != nil {
+		// The writer's own pair: raw bytes whose frames are out, and those
+		// frames' bytes. Counted at the pipe ends, the raw side would run
+		// ahead by the chunks in flight and bits/dim would lag the summary.
+		raw, packed = (*f)()
+		done = raw
+	}
+	secs := time.Since(p.start).Seconds()
+	type part struct {
+		s    string
+		keep int // parts with the lowest keep are dropped first
+	}
+	parts := []part{{p.label, 9}}
+	frac := -1.0
+	if p.total > 0 {
+		frac = min(float64(done)/float64(p.total), 1)
+		parts = append(parts, part{fmt.Sprintf("%3.0f%%", 100*frac), 8})
+	}
+	from, to := raw, packed
+	if !p.totalRaw {
+		from, to = packed, raw
+	}
+	parts = append(parts, part{humanBytes(from) + " -> " + humanBytes(to), 6})
 	if rs := p.recordSize.Load(); rs > 0 {
-		fmt.Fprintf(&b, "  %d records", raw/rs)
+		parts = append(parts, part{fmt.Sprintf("%d records", raw/rs), 2})
 	}
 	if secs > 0 {
-		fmt.Fprintf(&b, "  %.1f MB/s", float64(raw)/1e6/secs)
+		parts = append(parts, part{fmt.Sprintf("%.1f MB/s", float64(raw)/1e6/secs), 3})
 	}
 	if raw > 0 && packed > 0 {
-		fmt.Fprintf(&b, "  %.4f bits/dim", 8*float64(packed)/float64(raw))
+		parts = append(parts, part{fmt.Sprintf("%.4f bits/dim", 8*float64(packed)/float64(raw)), 7})
 	}
-	b.WriteString("\x1b[K")
-	fmt.Fprint(p.w, b.String())
+	width := 80
+	if p.width != nil {
+		if w := p.width(); w > 0 {
+			width = w
+		}
+	}
+	line := func() string {
+		var ss []string
+		for _, pt := range parts {
+			ss = append(ss, pt.s)
+		}
+		return strings.Join(ss, "  ")
+	}
+	// One column short of the width: a line that fills it wraps on some
+	// terminals.
+	for utf8.RuneCountInString(line()) > width-1 && len(parts) > 1 {
+		drop := 1
+		for i := range parts[1:] {
+			if parts[1+i].keep < parts[drop].keep {
+				drop = 1 + i
+			}
+		}
+		parts = append(parts[:drop], parts[drop+1:]...)
+	}
+	// The bar takes the room left, 5 to 20 columns, after the share.
+	if room := width - 1 - utf8.RuneCountInString(line()) - 4; frac >= 0 && len(parts) > 1 && parts[1].keep == 8 && room >= 5 {
+		n := min(room, 20)
+		fill := int(frac * float64(n))
+		bar := part{"[" + strings.Repeat("#", fill) + strings.Repeat(".", n-fill) + "]", 1}
+		parts = append(parts[:2], append([]part{bar}, parts[2:]...)...)
+	}
+	s := line()
+	if r := []rune(s); len(r) > width-1 {
+		s = string(r[:max(width-1, 0)])
+	}
+	fmt.Fprint(p.w, "\r"+s+"\x1b[K")
 	p.drawn = true
 }
+
+// follow makes the bar show the pair of sizes f returns (stream.Writer's
+// Progress) rather than the counts at the ends of the pipe.
+func (p *progress) follow(f func() (raw, packed int64)) { p.coded.Store(&f) }
 
 // humanBytes formats n bytes with a decimal unit, as in "12.3 MB".
 func humanBytes(n int64) string {

@@ -4,23 +4,65 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestProgressLine checks what the bar shows, by drawing it directly (no
 // terminal, no timing).
 func TestProgressLine(t *testing.T) {
 	var buf bytes.Buffer
-	p := newProgress(&env{stderr: &buf}, "t10k", 7840016, true, 784)
+	wide := func() int { return 120 }
+	p := newProgress(&env{stderr: &buf, stderrWidth: wide}, "t10k", 7840016, true, 784)
 	p.raw.Store(3920008)
 	p.packed.Store(98000)
 	p.draw()
 	line := buf.String()
-	for _, want := range []string{"\rt10k ", " 50% [##########..........]", "3.9 MB -> 98.0 kB", "5000 records", "MB/s", "0.2000 bits/dim", "\x1b[K"} {
+	for _, want := range []string{"\rt10k ", " 50%  [##########..........]", "3.9 MB -> 98.0 kB", "5000 records", "MB/s", "0.2000 bits/dim", "\x1b[K"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("progress line %q lacks %q", line, want)
 		}
 	}
 	p.done() // not a terminal: nothing was started, nothing to clear
+
+	// Decompressing, the sizes go from the archive to the content, as in
+	// the summary; the share is of the archive read.
+	buf.Reset()
+	p = newProgress(&env{stderr: &buf, stderrWidth: wide}, "t10k.bbans", 196000, false, 784)
+	p.raw.Store(3920008)
+	p.packed.Store(98000)
+	p.draw()
+	if line := buf.String(); !strings.Contains(line, " 50%  [") || !strings.Contains(line, "98.0 kB -> 3.9 MB") {
+		t.Errorf("decompress progress line %q", line)
+	}
+
+	// Compressing, the figures are the writer's pair, not the bytes read.
+	buf.Reset()
+	p = newProgress(&env{stderr: &buf, stderrWidth: wide}, "t10k", 7840016, true, 784)
+	p.raw.Store(7840016) // all read, half of it coded
+	p.follow(func() (int64, int64) { return 3920008, 490001 })
+	p.draw()
+	if line := buf.String(); !strings.Contains(line, " 50%  [") || !strings.Contains(line, "3.9 MB -> 490.0 kB") || !strings.Contains(line, "1.0000 bits/dim") {
+		t.Errorf("compress progress line %q", line)
+	}
+}
+
+// TestProgressWidth checks that the bar fits narrow terminals, dropping
+// the least useful figures first.
+func TestProgressWidth(t *testing.T) {
+	for _, cols := range []int{100, 80, 60, 40, 20, 5} {
+		var buf bytes.Buffer
+		p := newProgress(&env{stderr: &buf, stderrWidth: func() int { return cols }}, "some/long/path/t10k-images.idx", 7840016, true, 784)
+		p.raw.Store(3920008)
+		p.packed.Store(98000)
+		p.draw()
+		line := strings.TrimSuffix(strings.TrimPrefix(buf.String(), "\r"), "\x1b[K")
+		if n := utf8.RuneCountInString(line); n > cols-1 {
+			t.Errorf("%d columns: line of %d: %q", cols, n, line)
+		}
+		if cols >= 60 && (!strings.Contains(line, "50%") || !strings.Contains(line, "bits/dim")) {
+			t.Errorf("%d columns: %q lacks the share or bits/dim", cols, line)
+		}
+	}
 }
 
 // TestProgressSilent checks that nothing is drawn when standard error is

@@ -71,13 +71,16 @@ func handleSignals(stderr io.Writer) {
 // existing name is an error; the check is repeated at commit, so a file
 // that appears meanwhile is not overwritten either.
 func createOut(name string, force bool) (*outFile, error) {
+	// What no -f can replace first, so that -f is not suggested in vain.
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory; the output must be a file name", name)
+	} else if err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s exists and is not a regular file; only files are overwritten", name)
+	}
 	if !force {
 		if _, err := os.Lstat(name); err == nil {
 			return nil, fmt.Errorf("%s already exists; use -f to overwrite", name)
 		}
-	}
-	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s exists and is not a regular file", name)
 	}
 	dir, base := filepath.Split(name)
 	if dir == "" {

@@ -1,0 +1,120 @@
+package stream
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestWriterProgress checks that Progress is the pair of input bytes in
+// the frames written and archive bytes written, read from another
+// goroutine while the Writer works (run with -race).
+func TestWriterProgress(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	data := make([]byte, 0, 400*toySize+5)
+	for range 400 {
+		data = append(data, toy.sample(r)...)
+	}
+	data = append(data, 1, 2, 3, 4, 5) // a tail
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, WithModel(toy), WithChunkRecords(30), WithEncoderConcurrency(2), WithIDX(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // a progress display
+		defer wg.Done()
+		var lastIn, lastOut int64
+		for {
+			in, out := w.Progress()
+			if in < lastIn || out < lastOut {
+				t.Errorf("progress went back: %d, %d after %d, %d", in, out, lastIn, lastOut)
+			}
+			lastIn, lastOut = in, out
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	type pair struct{ In, Out int64 }
+	for i := 0; i < len(data); i += 1000 {
+		if _, err := w.Write(data[i:min(i+1000, len(data))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before Flush the bytes of chunks in flight are not counted.
+	if in, _ := w.Progress(); in > int64(len(data)) {
+		t.Errorf("progress %d past the %d bytes written", in, len(data))
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	in, out := w.Progress()
+	if diff := cmp.Diff(pair{int64(len(data)), int64(buf.Len())}, pair{in, out}); diff != "" {
+		t.Errorf("after Flush (-want +got):\n%s", diff)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	wg.Wait()
+	in, out = w.Progress()
+	if diff := cmp.Diff(pair{int64(len(data)), int64(buf.Len())}, pair{in, out}); diff != "" {
+		t.Errorf("after Close (-want +got):\n%s", diff)
+	}
+	w.Reset(&bytes.Buffer{})
+	if in, out := w.Progress(); in != 0 || out != 0 {
+		t.Errorf("after Reset: %d, %d", in, out)
+	}
+}
+
+// TestDroppedWriters checks what the Writer's doc promises of a Writer
+// dropped without Close: its chunks in flight finish, no goroutine stays
+// behind, and the Writer and its buffers are garbage.
+func TestDroppedWriters(t *testing.T) {
+	before := runtime.NumGoroutine()
+	r := rand.New(rand.NewPCG(5, 6))
+	data := make([]byte, 0, 100*toySize)
+	for range 100 {
+		data = append(data, toy.sample(r)...)
+	}
+	var ptrs []weak.Pointer[Writer]
+	for range 20 {
+		w, err := NewWriter(&bytes.Buffer{}, WithModel(toy), WithChunkRecords(20), WithEncoderConcurrency(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil { // chunks in flight, never closed
+			t.Fatal(err)
+		}
+		ptrs = append(ptrs, weak.Make(w))
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		runtime.GC()
+		alive := 0
+		for _, p := range ptrs {
+			if p.Value() != nil {
+				alive++
+			}
+		}
+		n := runtime.NumGoroutine()
+		if alive == 0 && n <= before {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("20 dropped Writers: %d still reachable, %d goroutines (%d before)", alive, n, before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
