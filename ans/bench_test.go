@@ -4,13 +4,18 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // The benchmarks code records of 784 symbols (an MNIST image) and report
 // ns/op per record, with SetBytes counting one byte per symbol, so MB/s
 // reads as millions of symbols per second. "naive" pushes one symbol at a
 // time through the primitive Push/Pop, which is what a straightforward port
-// does; "vector" is the hot loop.
+// does; "vector" is the hot loop; "divide" is the hot loop of a push with
+// the division of the specification instead of a reciprocal (recip.go),
+// so that vector/divide is the reciprocal's speed-up in one run; and
+// "naive-reciprocal" is naive with a reciprocal made for each push, which
+// is why Message.Push still divides.
 
 const benchRecord = 784
 
@@ -89,7 +94,26 @@ func BenchmarkBernoulli(b *testing.B) {
 				}
 			}
 		}
-		benchPushPop(b, fmt.Sprintf("lanes=%d", lanes), lanes, push, pop, naivePush, naivePop)
+		dividePush := func(m *Message) {
+			for l := range lanes {
+				pushBernoulliDiv(m, l, d.bits[l], d.probs[l], 12)
+			}
+		}
+		naiveRecipPush := func(m *Message) {
+			for l := range lanes {
+				for i := benchRecord - 1; i >= 0; i-- {
+					p := uint32(d.probs[l][i])
+					if d.bits[l][i] == 1 {
+						m.pushOnTheFly(l, 1<<12-p, p, 12)
+					} else {
+						m.pushOnTheFly(l, 0, 1<<12-p, 12)
+					}
+				}
+			}
+		}
+		benchPushPop(b, fmt.Sprintf("lanes=%d", lanes), lanes, []benchImpl{
+			{"vector", push, pop}, {"naive", naivePush, naivePop}, {"divide", dividePush, nil},
+			{"naive-reciprocal", naiveRecipPush, nil}})
 	}
 }
 
@@ -121,21 +145,49 @@ func BenchmarkCategorical256(b *testing.B) {
 				}
 			}
 		}
-		benchPushPop(b, fmt.Sprintf("lanes=%d", lanes), lanes, push, pop, naivePush, naivePop)
+		dividePush := func(m *Message) {
+			for l := range lanes {
+				pushBytesDiv(c, m, l, d.syms[l])
+			}
+		}
+		benchPushPop(b, fmt.Sprintf("lanes=%d", lanes), lanes, []benchImpl{
+			{"vector", push, pop}, {"naive", naivePush, naivePop}, {"divide", dividePush, nil}})
 	}
+}
+
+// pushBytesDiv is Categorical.PushBytes with the division of the
+// specification.
+func pushBytesDiv(c *Categorical, m *Message, lane int, syms []byte) {
+	prec := c.prec
+	x := m.head[lane]
+	for i := len(syms) - 1; i >= 0; i-- {
+		s := int(syms[i])
+		start := uint64(c.cdf[s])
+		freq := uint64(c.cdf[s+1]) - start
+		if x >= freq<<(63-prec) {
+			m.pushWord(uint32(x))
+			x >>= 32
+		}
+		x = (x/freq)<<prec + x%freq + start
+	}
+	m.head[lane] = x
+}
+
+// benchImpl is one implementation of a codec's push and pop (pop nil: a
+// push-only baseline).
+type benchImpl struct {
+	name string
+	push func(*Message)
+	pop  func(*Message, []byte)
 }
 
 // benchPushPop runs push and pop, vector and naive, for one record per
 // lane. Each iteration starts from a message that already holds a few
 // records, so the tail has room and the cost is the steady state.
-func benchPushPop(b *testing.B, name string, lanes int, push func(*Message), pop func(*Message, []byte), naivePush func(*Message), naivePop func(*Message, []byte)) {
+func benchPushPop(b *testing.B, name string, lanes int, impls []benchImpl) {
 	symbols := int64(lanes * benchRecord)
 	out := make([]byte, benchRecord)
-	for _, impl := range []struct {
-		name string
-		push func(*Message)
-		pop  func(*Message, []byte)
-	}{{"vector", push, pop}, {"naive", naivePush, naivePop}} {
+	for _, impl := range impls {
 		b.Run(name+"/push/"+impl.name, func(b *testing.B) {
 			m := NewMessage(lanes)
 			m.Reserve(1 << 20)
@@ -151,6 +203,9 @@ func benchPushPop(b *testing.B, name string, lanes int, push func(*Message), pop
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*symbols), "ns/symbol")
 		})
+		if impl.pop == nil {
+			continue
+		}
 		b.Run(name+"/pop/"+impl.name, func(b *testing.B) {
 			m := NewMessage(lanes)
 			m.Reserve(1 << 20)
@@ -170,6 +225,55 @@ func benchPushPop(b *testing.B, name string, lanes int, push func(*Message), pop
 				impl.pop(m, out)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*symbols), "ns/symbol")
+		})
+	}
+}
+
+// BenchmarkBernoulliInterleaved times bursts of 16 records of push,
+// push with the division, and pop in turn, one lane, and reports the
+// fastest burst of each, in ns/symbol, and the ratios: on a shared machine
+// interleaving exposes all three to the same load, and the fastest burst is
+// the one least disturbed by it.
+func BenchmarkBernoulliInterleaved(b *testing.B) {
+	for _, prec := range []uint{12, 16} {
+		b.Run(fmt.Sprintf("prec=%d", prec), func(b *testing.B) {
+			d := newBenchData(1)
+			bits, probs := d.bits[0], d.probs[0]
+			if prec == 16 {
+				probs = make([]uint16, len(d.probs[0]))
+				for i, p := range d.probs[0] {
+					probs[i] = p << 4
+				}
+			}
+			const burst = 16
+			out := make([]byte, benchRecord)
+			m := NewMessage(1)
+			m.Reserve(2 * burst * benchRecord)
+			base := m.Clone()
+			best := [3]time.Duration{1 << 62, 1 << 62, 1 << 62}
+			timeBurst := func(k int, f func()) {
+				t0 := time.Now()
+				for range burst {
+					f()
+				}
+				best[k] = min(best[k], time.Since(t0))
+			}
+			b.SetBytes(3 * burst * benchRecord)
+			for b.Loop() {
+				m.tail = m.tail[:0]
+				copy(m.head, base.head)
+				timeBurst(1, func() { pushBernoulliDiv(m, 0, bits, probs, prec) })
+				m.tail = m.tail[:0]
+				copy(m.head, base.head)
+				timeBurst(0, func() { PushBernoulli(m, 0, bits, probs, prec) })
+				timeBurst(2, func() { PopBernoulli(m, 0, probs, prec, out) })
+			}
+			ns := func(k int) float64 { return float64(best[k].Nanoseconds()) / (burst * benchRecord) }
+			b.ReportMetric(ns(0), "push-ns/symbol")
+			b.ReportMetric(ns(1), "divide-ns/symbol")
+			b.ReportMetric(ns(2), "pop-ns/symbol")
+			b.ReportMetric(ns(0)/ns(2), "push/pop")
+			b.ReportMetric(ns(1)/ns(0), "divide/push")
 		})
 	}
 }

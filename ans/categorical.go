@@ -18,6 +18,14 @@ type Categorical struct {
 	prec   uint
 	cdf    []uint32 // cdf[s] = sum of freqs[:s]; cdf[n] = 2^prec
 	lookup []uint16 // slot -> symbol, when prec <= MaxDirectLookupPrecision
+	enc    []catEnc // per symbol: what a push needs, without a division
+}
+
+// catEnc is what a symbol's push needs: its reciprocal (recip.go), start,
+// c = 2^prec - freq, and the renormalisation bound freq << (63-prec).
+type catEnc struct {
+	r               recip
+	start, c, bound uint64
 }
 
 // NewCategorical builds the codec for the given frequencies, which must
@@ -44,6 +52,11 @@ func NewCategorical(freqs []uint32, prec uint) (*Categorical, error) {
 	}
 	if sum != 1<<prec {
 		return nil, fmt.Errorf("ans: categorical frequencies sum to %d, not 2^%d", sum, prec)
+	}
+	c.enc = make([]catEnc, len(freqs))
+	for s, f := range freqs {
+		c.enc[s] = catEnc{r: newRecip(f), start: uint64(c.cdf[s]),
+			c: uint64(1)<<prec - uint64(f), bound: uint64(f) << (63 - prec)}
 	}
 	if prec <= MaxDirectLookupPrecision {
 		c.lookup = make([]uint16, 1<<prec)
@@ -78,7 +91,17 @@ func (c *Categorical) symbol(slot uint32) int {
 
 // Push pushes symbol s onto lane.
 func (c *Categorical) Push(m *Message, lane, s int) {
-	m.Push(lane, c.cdf[s], c.cdf[s+1]-c.cdf[s], c.prec)
+	e := &c.enc[s]
+	m.head[lane] = e.push(m, m.head[lane])
+}
+
+// push is Message.Push of the symbol on head x, by its reciprocal.
+func (e *catEnc) push(m *Message, x uint64) uint64 {
+	if x >= e.bound {
+		m.pushWord(uint32(x))
+		x >>= 32
+	}
+	return e.r.push(x, e.start, e.c)
 }
 
 // Pop pops a symbol from lane.
@@ -95,19 +118,10 @@ func (c *Categorical) PushBytes(m *Message, lane int, syms []byte) {
 	if c.N() > 256 {
 		panic("ans: PushBytes on a categorical over more than 256 symbols")
 	}
-	cdf := c.cdf
-	prec := c.prec
-	shift := 63 - prec
+	enc := c.enc
 	x := m.head[lane]
 	for i := len(syms) - 1; i >= 0; i-- {
-		s := int(syms[i])
-		start := uint64(cdf[s])
-		freq := uint64(cdf[s+1]) - start // panics by index if s >= N()
-		if x >= freq<<shift {
-			m.pushWord(uint32(x))
-			x >>= 32
-		}
-		x = (x/freq)<<prec + x%freq + start
+		x = enc[syms[i]].push(m, x) // panics by index if syms[i] >= N()
 	}
 	m.head[lane] = x
 }
