@@ -19,4 +19,11 @@
 // chunk is checked against its CRC-32C when read, and damage is reported as
 // an error carrying the byte offset (format.CorruptInputError), never as
 // silently wrong output.
+//
+// As with zstd, Close is required: a Writer's Close writes the end of the
+// archive, a Reader's stops its read-ahead goroutines. Writers and Readers
+// are reused with Reset, and a long-lived Writer's EncodeAll codes many
+// small buffers without the set-up cost of the package's EncodeAll. The
+// examples show the options, Reset, Flush, concurrency, custom models and
+// the errors to match with errors.Is and errors.As.
 package stream

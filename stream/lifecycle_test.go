@@ -118,3 +118,59 @@ func TestDroppedWriters(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestWriterEncodeAll checks that a long-lived Writer's EncodeAll writes
+// the same bytes as the package's EncodeAll, call after call, appending to
+// dst; with an automatic model choice too, when the choice changes from
+// one call to the next (its coders are then replaced).
+func TestWriterEncodeAll(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var inputs [][]byte
+	for _, n := range []int{0, 1, 3, 70, 200} {
+		var b []byte
+		for range n {
+			b = append(b, toy.sample(r)...)
+		}
+		inputs = append(inputs, b, append(bytes.Clone(b), 9, 9, 9))
+	}
+	opts := []WOption{WithModel(toy), WithChunkRecords(40), WithEncoderConcurrency(2)}
+	w, err := NewWriter(nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range inputs {
+		want, err := EncodeAll(in, []byte("prefix"), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.EncodeAll(in, []byte("prefix"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("input %d (%d bytes): Writer.EncodeAll differs from EncodeAll", i, len(in))
+		}
+	}
+
+	binarized, eightBit := make([]byte, 2*784), make([]byte, 2*784)
+	for i := 300; i < 340; i++ {
+		binarized[i], eightBit[i] = 1, 200
+	}
+	auto, err := NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range [][]byte{binarized, eightBit, binarized} {
+		want, err := EncodeAll(in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := auto.EncodeAll(in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("automatic choice, input %d: Writer.EncodeAll differs from EncodeAll", i)
+		}
+	}
+}

@@ -311,7 +311,9 @@ func DecodeAll(src, dst []byte, opts ...ROption) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// EncodeAll compresses src into one archive and appends it to dst.
+// EncodeAll compresses src into one archive and appends it to dst. It
+// makes a Writer for the call; to code many buffers, keep one Writer and
+// call its EncodeAll method, which reuses its buffers and coders.
 func EncodeAll(src, dst []byte, opts ...WOption) ([]byte, error) {
 	buf := bytes.NewBuffer(dst)
 	z, err := NewWriter(buf, opts...)

@@ -86,9 +86,9 @@ func (z *Writer) Reset(w io.Writer) {
 		z.free = append(z.free, j.data[:0])
 	}
 	conc := concurrency(z.o.concurrency)
-	// Coders hold scratch for one model; with an automatic choice the
-	// model may differ from one archive to the next.
-	if z.coders == nil || cap(z.coders) != conc || z.o.model == nil {
+	// Coders are kept: one made for another model (an automatic choice
+	// may differ from one archive to the next) is replaced when used.
+	if z.coders == nil || cap(z.coders) != conc {
 		z.coders = make(chan *chunkCoder, conc)
 		for range conc {
 			z.coders <- nil // created on first use, for the chosen model
@@ -355,7 +355,7 @@ func (z *Writer) submit(data []byte) error {
 func (z *Writer) encode(j *encJob) {
 	defer close(j.done)
 	c := <-z.coders
-	if c == nil {
+	if c == nil || c.model.Hash() != z.model.Hash() {
 		c = newChunkCoder(z.model, z.o.lanes)
 	}
 	defer func() { z.coders <- c }()
@@ -451,6 +451,35 @@ func (z *Writer) flush() error {
 	}
 	z.buf = nil
 	return nil
+}
+
+// EncodeAll compresses src into one archive and appends it to dst, as the
+// package's EncodeAll does with the Writer's options, but with the
+// Writer's buffers and coders (model scratch included) kept from one call
+// to the next: the way to code many small buffers, as with zstd's
+// Encoder.EncodeAll. Like Reset, it discards an archive being written,
+// and the Writer can go on to Reset afterwards. It is not safe for
+// concurrent use: use a Writer per goroutine (or a sync.Pool of them).
+func (z *Writer) EncodeAll(src, dst []byte) ([]byte, error) {
+	out := appendWriter{dst}
+	z.Reset(&out)
+	_, err := z.Write(src)
+	if err == nil {
+		err = z.Close()
+	}
+	z.w = nil // do not keep the caller's buffer
+	if err != nil {
+		return dst, err
+	}
+	return out.b, nil
+}
+
+// appendWriter appends what is written to b.
+type appendWriter struct{ b []byte }
+
+func (a *appendWriter) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
 }
 
 // Close codes what is left, writes the end of the archive and waits for
