@@ -122,6 +122,7 @@ type rOptions struct {
 	models      []Model
 	concurrency int
 	maxMemory   int64
+	maxRatio    int64
 	allowEmbed  bool
 }
 
@@ -129,7 +130,7 @@ type rOptions struct {
 const DefaultMaxMemory = 1 << 30
 
 func defaultROptions() rOptions {
-	return rOptions{maxMemory: DefaultMaxMemory, allowEmbed: true}
+	return rOptions{maxMemory: DefaultMaxMemory, maxRatio: DefaultMaxRatio, allowEmbed: true}
 }
 
 // WithModels adds models a Reader can decode with, besides the built-in
@@ -170,6 +171,30 @@ func WithDecoderMaxMemory(n int64) ROption {
 			return fmt.Errorf("stream: max memory %d below 1 MiB", n)
 		}
 		o.maxMemory = n
+		return nil
+	}
+}
+
+// DefaultMaxRatio is the default of WithDecoderMaxRatio. Writers split a
+// chunk that would code denser than this (blank MNIST images code at about
+// 200), so every archive they write decodes with the default.
+const DefaultMaxRatio = 1 << 16
+
+// WithDecoderMaxRatio bounds a decoder's work by what it has read: a chunk
+// frame of more than one record may decode to at most n bytes per byte of
+// its payload. A frame that claims more is rejected with an error wrapping
+// format.ErrLimit before any of it is decoded; without the bound, a few
+// dozen bytes could claim millions of records and keep a decoder busy for
+// minutes before the damage shows. Default DefaultMaxRatio; at least 1.
+// No lower bound on the bits a record costs holds for every model (bits
+// back can make a record's net cost negative), so the bound is a limit,
+// not a proof.
+func WithDecoderMaxRatio(n int64) ROption {
+	return func(o *rOptions) error {
+		if n < 1 {
+			return fmt.Errorf("stream: max ratio %d below 1", n)
+		}
+		o.maxRatio = n
 		return nil
 	}
 }

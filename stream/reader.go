@@ -276,6 +276,10 @@ func (s *readSession) start(f *format.Frame) (*decJob, error) {
 		close(j.done)
 		return j, nil
 	}
+	if f.Records > 1 && f.DecodedLen/s.o.maxRatio > int64(len(f.Payload)) {
+		return nil, &format.CorruptInputError{Offset: f.Offset, Err: format.ErrLimit,
+			Reason: fmt.Sprintf("chunk frame claims %d bytes from a payload of %d, more than the limit of %d per byte (WithDecoderMaxRatio)", f.DecodedLen, len(f.Payload), s.o.maxRatio)}
+	}
 	if err := s.resolveModel(); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,10 @@ import (
 // are garbage (only its output is lost). Reset reuses a Writer's buffers
 // and coders for a new archive.
 //
+// The archive is a function of the bytes written, the options and the
+// points where Flush was called, never of the concurrency or of scheduling
+// (writer_header.go says how the header is decided).
+//
 // Memory is bounded by the chunk size times (concurrency + 1), whatever the
 // input size. A Writer is used by one goroutine at a time, except for
 // Progress.
@@ -42,8 +46,14 @@ type Writer struct {
 	// allSubmitted is set when Close has handed the last chunk to a worker
 	allSubmitted bool
 
-	jobs   []*encJob // chunks in flight, in archive order
-	free   [][]byte  // chunk buffers to reuse
+	jobs    []*encJob // chunks in flight, in archive order
+	pending []*encJob // coded chunks held until the header is decided
+	// storeOnly is set when the header names no model: chunks are then
+	// stored, and runs of them merged in run (writer_header.go).
+	storeOnly bool
+	run       []byte
+
+	free   [][]byte // chunk buffers to reuse
 	coders chan *chunkCoder
 	totals format.Totals
 	index  indexWriter
@@ -58,11 +68,14 @@ type Writer struct {
 
 // encJob is one chunk being coded by a worker goroutine.
 type encJob struct {
-	data  []byte
-	frame format.Frame
-	out   []byte // the frame's bytes
-	err   error
-	done  chan struct{}
+	data   []byte
+	hdr    format.Header  // the header the frames are checked against
+	store  bool           // do not code: the archive names no model
+	frames []format.Frame // a chunk frame, or stored (or several, chunk_limits.go)
+	out    []byte         // the frames' bytes
+	lens   []int          // the length of each frame in out
+	err    error
+	done   chan struct{}
 }
 
 // NewWriter returns a Writer that writes an archive to w.
@@ -85,6 +98,9 @@ func (z *Writer) Reset(w io.Writer) {
 		<-j.done
 		z.free = append(z.free, j.data[:0])
 	}
+	for _, j := range z.pending {
+		z.free = append(z.free, j.data[:0])
+	}
 	conc := concurrency(z.o.concurrency)
 	// Coders are kept: one made for another model (an automatic choice
 	// may differ from one archive to the next) is replaced when used.
@@ -94,7 +110,7 @@ func (z *Writer) Reset(w io.Writer) {
 			z.coders <- nil // created on first use, for the chosen model
 		}
 	}
-	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0], index: z.index}
+	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0], index: z.index, run: z.run[:0]}
 	z.model = z.o.model
 	if z.model != nil {
 		z.setRecordSize(z.model.RecordSize())
@@ -257,40 +273,17 @@ func (z *Writer) prepare(sample []byte) error {
 	return nil
 }
 
-// start writes the header, and an IDX header's raw frame, before the first
-// frame. When the Writer is closing and no chunk frame is coming, the header
-// names no model: short or incompressible input then costs 33+ bytes less.
+// start decides and writes the header, if that has not happened yet, and
+// the frames held until then (writer_header.go).
 func (z *Writer) start() error {
 	if z.started {
 		return nil
 	}
-	h := z.hdr
-	if z.closing && z.allSubmitted && !h.NoModel {
-		chunks := false
-		for _, j := range z.jobs {
-			<-j.done
-			chunks = chunks || j.frame.Type == format.Chunk
-		}
-		if !chunks {
-			h = format.Header{NoModel: true, RecordSize: h.RecordSize, ChunkRecords: h.ChunkRecords, Lanes: h.Lanes}
-		}
+	if z.closing && z.allSubmitted {
+		return z.decide(z.modelPays())
 	}
-	b, err := format.AppendHeader(z.out[:0], &h)
-	if err != nil {
-		z.err = err
-		return err
-	}
-	z.started = true
-	z.index.start(len(b))
-	if err := z.writeOut(b); err != nil {
-		return err
-	}
-	if z.raw != nil {
-		raw := z.raw
-		z.raw = nil
-		return z.writeFrame(&format.Frame{Type: format.Raw, DecodedLen: int64(len(raw)), CRC: format.Checksum(raw), Payload: raw})
-	}
-	return nil
+	// Flush in mid-stream: records may follow that the model codes.
+	return z.decide(true)
 }
 
 func (z *Writer) writeOut(b []byte) error {
@@ -344,60 +337,52 @@ func (z *Writer) submit(data []byte) error {
 			return err
 		}
 	}
-	j := &encJob{data: data, done: make(chan struct{})}
+	j := &encJob{data: data, hdr: z.hdr, store: z.storeOnly, done: make(chan struct{})}
 	z.jobs = append(z.jobs, j)
 	go z.encode(j)
 	return nil
 }
 
 // encode codes one chunk: a Chunk frame, or a Stored frame when coding does
-// not make it smaller.
+// not make it smaller. A chunk of an archive that names no model is not
+// coded: the Writer stores it (emit).
 func (z *Writer) encode(j *encJob) {
 	defer close(j.done)
+	if j.store {
+		return
+	}
 	c := <-z.coders
 	if c == nil || c.model.Hash() != z.model.Hash() {
 		c = newChunkCoder(z.model, z.o.lanes)
 	}
 	defer func() { z.coders <- c }()
-	crc := format.Checksum(j.data)
-	payload := c.encode(make([]byte, 0, len(j.data)/4), j.data)
-	j.frame = format.Frame{
-		Type:       format.Chunk,
-		Records:    int64(len(j.data) / z.recordSize),
-		DecodedLen: int64(len(j.data)),
-		CRC:        crc,
-		Payload:    payload,
+	j.frames = c.frames(j.frames[:0], j.data)
+	for i := range j.frames {
+		n := len(j.out)
+		if j.out, j.err = format.AppendFrame(j.out, &j.hdr, &j.frames[i]); j.err != nil {
+			return
+		}
+		j.lens = append(j.lens, len(j.out)-n)
 	}
-	if len(payload) >= len(j.data) {
-		j.frame.Type = format.Stored
-		j.frame.Payload = j.data
-	}
-	j.out, j.err = format.AppendFrame(nil, &z.hdr, &j.frame)
 }
 
+// finishOldest waits for the oldest chunk in flight and writes it, or holds
+// it while the header is undecided.
 func (z *Writer) finishOldest() error {
-	if err := z.start(); err != nil {
-		return err
-	}
 	j := z.jobs[0]
 	<-j.done
 	z.jobs[0] = nil
 	z.jobs = z.jobs[1:]
-	z.free = append(z.free, j.data[:0])
 	if j.err != nil {
+		z.free = append(z.free, j.data[:0])
 		z.err = j.err
 		return j.err
 	}
-	n, err := z.w.Write(j.out)
-	z.doneOut.Add(int64(n))
-	if err != nil {
-		z.err = err
-		return err
+	if !z.started {
+		z.pending = append(z.pending, j)
+		return z.decideIfKnown()
 	}
-	z.totals.Add(&j.frame)
-	z.index.add(&j.frame, len(j.out))
-	z.doneIn.Add(j.frame.DecodedLen)
-	return nil
+	return z.emit(j)
 }
 
 // Flush codes everything written so far and writes it to the underlying
@@ -440,6 +425,12 @@ func (z *Writer) flush() error {
 		if err := z.finishOldest(); err != nil {
 			return err
 		}
+	}
+	if err := z.start(); err != nil {
+		return err
+	}
+	if err := z.flushRun(); err != nil {
+		return err
 	}
 	if len(tail) > 0 {
 		if err := z.writeFrame(&format.Frame{Type: format.Tail, DecodedLen: int64(len(tail)), CRC: format.Checksum(tail), Payload: tail}); err != nil {
