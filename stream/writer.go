@@ -340,6 +340,9 @@ func (z *Writer) submit(data []byte) error {
 	j := &encJob{data: data, hdr: z.hdr, store: z.storeOnly, done: make(chan struct{})}
 	z.jobs = append(z.jobs, j)
 	go z.encode(j)
+	if !z.started {
+		return z.decideIfKnown()
+	}
 	return nil
 }
 

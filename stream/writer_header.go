@@ -40,10 +40,13 @@ func (z *Writer) decideChunks() int {
 	return max(1, (decideBytes+z.chunkBytes-1)/z.chunkBytes)
 }
 
-// decideIfKnown decides the header once the held chunks settle it.
+// decideIfKnown decides the header once the held chunks settle it: when the
+// first k are done and a later one has been submitted, or when the input
+// ended. Whatever the concurrency, the same chunks decide the same way; only
+// when the decision is taken differs.
 func (z *Writer) decideIfKnown() error {
 	k := z.decideChunks()
-	if len(z.pending) > k {
+	if len(z.pending) >= k && len(z.jobs) > 0 { // a later chunk exists
 		coded := false
 		for _, j := range z.pending[:k] {
 			coded = coded || j.coded()
