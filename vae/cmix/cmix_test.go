@@ -1,0 +1,310 @@
+package cmix
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// synth returns n records of shape w×h×c whose bytes are among levels:
+// blobs on a background, so that neighbours predict each other.
+func synth(n, w, h, c int, levels []byte, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, 7))
+	out := make([]byte, 0, n*w*h*c)
+	L := len(levels)
+	for k := 0; k < n; k++ {
+		cx, cy := r.IntN(w), r.IntN(h)
+		rad := 1 + r.IntN(max(w, h)/2+1)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				d := (x-cx)*(x-cx) + (y-cy)*(y-cy)
+				for ch := 0; ch < c; ch++ {
+					v := 0
+					if d <= rad*rad {
+						v = L - 1 - (d*(L-1))/(rad*rad+1) - ch
+						if r.IntN(4) == 0 {
+							v += r.IntN(3) - 1
+						}
+					}
+					out = append(out, levels[clampTo(v, L-1)])
+				}
+			}
+		}
+	}
+	return out
+}
+
+func levelsOf(n int) []byte {
+	l := make([]byte, n)
+	for i := range l {
+		l[i] = byte(i * 255 / (n - 1))
+	}
+	return l
+}
+
+// replay is a BitDecoder that hands back an encoder's decisions and
+// checks that the decoder asks with the same probabilities.
+type replay struct {
+	t   *testing.T
+	dec []uint32
+	i   int
+}
+
+// decisions packs an encoder's decisions as p<<1 | bit.
+func decisions(bits []byte, probs []uint16) []uint32 {
+	d := make([]uint32, len(bits))
+	for i := range bits {
+		d[i] = uint32(probs[i])<<1 | uint32(bits[i])
+	}
+	return d
+}
+
+func encode(c *Coder, rec []byte) []uint32 { return decisions(c.Encode(rec, nil, nil)) }
+
+func (r *replay) DecodeBit(p uint16) uint8 {
+	if r.i >= len(r.dec) {
+		r.t.Fatalf("decoder asks for decision %d of %d", r.i, len(r.dec))
+	}
+	d := r.dec[r.i]
+	r.i++
+	if uint16(d>>1) != p {
+		r.t.Fatalf("decision %d: decoder's P(1) %d, encoder's %d", r.i-1, p, d>>1)
+	}
+	return uint8(d & 1)
+}
+
+func newPrimed(t testing.TB, w, h, c int, levels []byte, tbits uint, train []byte) *Model {
+	p := DefaultParams(w, h, c, levels)
+	p.TableBits = tbits
+	m, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Prime(train, 1, nil)
+	return m
+}
+
+func TestSquash(t *testing.T) {
+	if got := squash(0); got != 1<<15 {
+		t.Errorf("squash(0) = %d, want 32768", got)
+	}
+	for d := int32(-logitMax); d < logitMax; d++ {
+		if squash(d) > squash(d+1) {
+			t.Fatalf("squash decreases at %d", d)
+		}
+		if squash(d)+squash(-d) != probOne && squash(d) > 1 && squash(-d) > 1 {
+			t.Fatalf("squash(%d)+squash(%d) = %d", d, -d, squash(d)+squash(-d))
+		}
+	}
+	if squash(-logitMax) != 1 || squash(logitMax) != probOne-1 {
+		t.Errorf("squash ends %d, %d", squash(-logitMax), squash(logitMax))
+	}
+	// sigmoid(1) = 0.7310585786: 2^16 of it is 47910.6.
+	if got := squash(128); got != 47911 {
+		t.Errorf("squash(128) = %d, want 47911", got)
+	}
+	for d := int32(-1000); d <= 1000; d += 50 {
+		if s := stretch(uint32(squash(d))); s < d-20 || s > d+20 {
+			t.Errorf("stretch(squash(%d)) = %d", d, s)
+		}
+	}
+}
+
+// TestRoundTrip codes records of several shapes and alphabets with
+// adaptation on and decodes them with a second coder.
+func TestRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		w, h, c int
+		levels  int
+	}{
+		{"binary", 12, 10, 1, 2},
+		{"17 levels 8x8", 8, 8, 1, 17},
+		{"256 levels", 16, 9, 1, 256},
+		{"colour", 7, 6, 3, 64},
+		{"1x1", 1, 1, 1, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lv := levelsOf(tc.levels)
+			m := newPrimed(t, tc.w, tc.h, tc.c, lv, 14, synth(50, tc.w, tc.h, tc.c, lv, 1))
+			test := synth(30, tc.w, tc.h, tc.c, lv, 2)
+			size := tc.w * tc.h * tc.c
+			enc, dec := m.NewCoder(), m.NewCoder()
+			got := make([]byte, size)
+			for off := 0; off < len(test); off += size {
+				rec := test[off : off+size]
+				if !m.Codable(rec) {
+					t.Fatal("synthetic record not codable")
+				}
+				r := &replay{t: t, dec: encode(enc, rec)}
+				dec.Decode(got, r)
+				if r.i != len(r.dec) {
+					t.Fatalf("decoder used %d of %d decisions", r.i, len(r.dec))
+				}
+				if !bytes.Equal(got, rec) {
+					t.Fatalf("record at %d decodes differently", off)
+				}
+			}
+		})
+	}
+}
+
+func encodeAll(c *Coder, data []byte, size int) []uint32 {
+	var bits []byte
+	var probs []uint16
+	for off := 0; off+size <= len(data); off += size {
+		bits, probs = c.Encode(data[off:off+size], bits, probs)
+	}
+	return decisions(bits, probs)
+}
+
+// TestAdaptAndReset checks that a coder learns (the same record costs less
+// the second time), that Reset forgets, and that a coder with adaptation
+// off codes with the primed state only.
+func TestAdaptAndReset(t *testing.T) {
+	lv := levelsOf(256)
+	m := newPrimed(t, 10, 10, 1, lv, 14, synth(20, 10, 10, 1, lv, 3))
+	rec := synth(1, 10, 10, 1, lv, 4)
+	c := m.NewCoder()
+	first := cost(encode(c, rec))
+	second := cost(encode(c, rec))
+	if !(second < first) {
+		t.Errorf("second coding of a record costs %.2f bits, first %.2f: no adaptation", second, first)
+	}
+	c.Reset()
+	if again := cost(encode(c, rec)); again != first {
+		t.Errorf("after Reset a record costs %.2f bits, first time %.2f", again, first)
+	}
+	c.Reset()
+	c.SetAdapt(false)
+	// Within a record an adapting coder learns from its first decisions
+	// already, so the frozen cost differs from the first adapting one.
+	a, b := cost(encode(c, rec)), cost(encode(c, rec))
+	if a != b || a == first {
+		t.Errorf("without adaptation: %.2f then %.2f bits (adapting: %.2f)", a, b, first)
+	}
+}
+
+func cost(dec []uint32) float64 {
+	s := 0.0
+	for _, d := range dec {
+		p := float64(d>>1) / 65536
+		if d&1 == 0 {
+			p = 1 - p
+		}
+		s -= math.Log2(p)
+	}
+	return s
+}
+
+// TestPrimingHelps checks that a primed model codes records like its
+// training records in fewer bits than an unprimed one, and fewer than 8
+// bits a byte.
+func TestPrimingHelps(t *testing.T) {
+	lv := levelsOf(256)
+	p := DefaultParams(12, 12, 1, lv)
+	p.TableBits = 16
+	fresh, _ := New(p)
+	primed := newPrimed(t, 12, 12, 1, lv, 16, synth(300, 12, 12, 1, lv, 5))
+	test := synth(20, 12, 12, 1, lv, 6)
+	cf := cost(encodeAll(fresh.NewCoder(), test, 144))
+	cp := cost(encodeAll(primed.NewCoder(), test, 144))
+	if !(cp < cf && cp < 8*float64(len(test))) {
+		t.Errorf("primed %.0f bits, unprimed %.0f, stored %d", cp, cf, 8*len(test))
+	}
+}
+
+// TestDigest pins the probabilities a primed model gives, so that every
+// platform and build (noasm, arm64) is checked to compute the same ones.
+func TestDigest(t *testing.T) {
+	lv := levelsOf(40)
+	m := newPrimed(t, 9, 7, 2, lv, 12, synth(40, 9, 7, 2, lv, 8))
+	dec := encodeAll(m.NewCoder(), synth(10, 9, 7, 2, lv, 9), 9*7*2)
+	h := sha256.New()
+	for _, d := range dec {
+		binary.Write(h, binary.LittleEndian, d)
+	}
+	const want = "68166fba9d1af6bf42646d51d00536e2bc8cf5a4e9ebc17179173d42030e4b61"
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		t.Errorf("digest of the decisions %s, want %s", got, want)
+	}
+}
+
+func TestFileRoundTrip(t *testing.T) {
+	lv := []byte{0, 3, 9, 200}
+	m := newPrimed(t, 6, 5, 1, lv, 12, synth(40, 6, 5, 1, lv, 10))
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := synth(10, 6, 5, 1, lv, 11)
+	d1, d2 := encodeAll(m.NewCoder(), test, 30), encodeAll(m2.NewCoder(), test, 30)
+	if len(d1) != len(d2) {
+		t.Fatalf("%d and %d decisions", len(d1), len(d2))
+	}
+	for i := range d1 {
+		if d1[i] != d2[i] {
+			t.Fatalf("decision %d differs after the model's bytes round trip", i)
+		}
+	}
+	for n := 0; n < len(b); n++ {
+		if _, err := Unmarshal(b[:n]); !errors.Is(err, ErrFormat) {
+			t.Fatalf("model cut to %d bytes: error %v, want ErrFormat", n, err)
+		}
+	}
+}
+
+func TestParams(t *testing.T) {
+	good := DefaultParams(28, 28, 1, levelsOf(256))
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func(p *Params){
+		"no width":       func(p *Params) { p.W = 0 },
+		"5 channels":     func(p *Params) { p.C = 5 },
+		"one level":      func(p *Params) { p.Levels = []byte{7} },
+		"unsorted":       func(p *Params) { p.Levels = []byte{1, 0} },
+		"huge table":     func(p *Params) { p.TableBits = 30 },
+		"zero limit":     func(p *Params) { p.Limit = 0 },
+		"zero mix rate":  func(p *Params) { p.MixRate = 0 },
+		"too big record": func(p *Params) { p.W, p.H, p.C = 4096, 4096, 4 },
+	} {
+		p := good
+		f(&p)
+		if err := p.Validate(); !errors.Is(err, ErrParams) {
+			t.Errorf("%s: %v, want ErrParams", name, err)
+		}
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	lv := []byte{0, 1}
+	m := newPrimed(f, 4, 4, 1, lv, 10, synth(10, 4, 4, 1, lv, 12))
+	b, _ := m.MarshalBinary()
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Unmarshal(b)
+		if err != nil {
+			if !errors.Is(err, ErrFormat) && !errors.Is(err, ErrParams) {
+				t.Fatalf("error %v is not ErrFormat", err)
+			}
+			return
+		}
+		if m.p.RecordSize() <= 256 {
+			rec := make([]byte, m.p.RecordSize())
+			for i := range rec {
+				rec[i] = m.p.Levels[i%len(m.p.Levels)]
+			}
+			m.NewCoder().Encode(rec, nil, nil)
+		}
+	})
+}
