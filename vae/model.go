@@ -93,6 +93,9 @@ func (m *Model) Codable(record []byte) bool {
 	if len(record) != m.Arch.RecordSize {
 		return false
 	}
+	if c, ok := m.Lik.(RecordChecker); ok {
+		return c.Codable(record)
+	}
 	n := m.Arch.Likelihood.Family().Alphabet()
 	if n >= 256 {
 		return true
@@ -157,4 +160,11 @@ func gaussianBuckets(k, prec uint) *ans.GaussianBuckets {
 	}
 	g, _ := bucketCodecs.LoadOrStore(key, ans.NewGaussianBuckets(k, prec))
 	return g.(*ans.GaussianBuckets)
+}
+
+// RecordChecker is implemented by Tables whose model codes fewer records
+// than its family's alphabet allows (cmix codes the byte values it was
+// primed on): Codable then decides, for records of the model's size.
+type RecordChecker interface {
+	Codable(record []byte) bool
 }

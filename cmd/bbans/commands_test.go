@@ -250,6 +250,41 @@ func TestTrainContextMix(t *testing.T) {
 	}
 }
 
+// TestTrainCMix makes an adaptive context-mixing model with no flags but
+// the output (bbans train DATA -o M.bbm): shape from the IDX header,
+// levels from the data, a held-out report beside xz and bzip2; then codes
+// with it. --shape sets another shape; net flags select the VAE instead.
+func TestTrainCMix(t *testing.T) {
+	idx, th := mnistIDX(t)
+	dir := t.TempDir()
+	put(t, filepath.Join(dir, "d.idx"), idx)
+	put(t, filepath.Join(dir, "th.idx"), th)
+	r := must(t, dir, nil, "train", "d.idx", "-o", "c.bbm")
+	for _, want := range []string{"28x28x1 records", "held out (", "bits/dim, xz -9 ", "bzip2 -9", "wrote c.bbm"} {
+		if !bytes.Contains(r.stderr, []byte(want)) {
+			t.Fatalf("no %q in:\n%s", want, r.stderr)
+		}
+	}
+	m := readModelFile(t, filepath.Join(dir, "c.bbm"))
+	if a := m.Arch; a.Likelihood != vae.CMix || a.RecordSize != 784 || a.Latent != 0 {
+		t.Fatalf("trained %v", a)
+	}
+	put(t, filepath.Join(dir, "in"), idx[16:16+30*784])
+	must(t, dir, nil, "compress", "-m", "c.bbm", "in")
+	must(t, dir, nil, "test", "-m", "c.bbm", "in.bbans")
+	// Binarized records: two levels, one decision a pixel.
+	r = must(t, dir, nil, "train", "th.idx", "--shape", "56x14", "-o", "b.bbm")
+	if !bytes.Contains(r.stderr, []byte("56x14x1 records, 2 levels")) {
+		t.Errorf("--shape 56x14 on binarized records:\n%s", r.stderr)
+	}
+	if r := bbans(t, dir, nil, "train", "th.idx", "--shape", "10x10", "-o", "x.bbm"); r.code != exitUsage {
+		t.Errorf("--shape of the wrong size: %v", r)
+	}
+	if r := bbans(t, dir, nil, "train", "th.idx", "--data", "d.idx", "-o", "x.bbm"); r.code != exitUsage {
+		t.Errorf("DATA twice: %v", r)
+	}
+}
+
 // readModelFile reads and validates the model file at path.
 func readModelFile(t *testing.T, path string) *vae.Model {
 	t.Helper()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +31,7 @@ type trainFlags struct {
 	bucketBits             uint
 	quantile               float64
 	desc, out, floatOut    string
+	shape                  string
 	init, base             string
 	threads                int
 	force                  bool
@@ -38,13 +40,14 @@ type trainFlags struct {
 func runTrain(e *env, args []string) int {
 	tf := trainFlags{data: "mnist", heldout: -1, bin: "none", components: 1, latent: 50, enc: "500", dec: "500",
 		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999}
-	fs := newFlags(e, "train", "train [--data mnist|FILE] [--binarize METHOD] [--epochs N] [--seed S] [arch flags] -o MODEL.bbm")
+	fs := newFlags(e, "train", "train [DATA|--data mnist|FILE] [--shape WxH[xC]] [--lik L --binarize METHOD --epochs N --seed S arch flags] -o MODEL.bbm")
 	stringFlag(fs, &tf.data, "`DATA`: mnist (60,000 training images, the last 10,000 held out) or an IDX or raw file", "data")
+	stringFlag(fs, &tf.shape, "cmix: records of `WxH[xC]` bytes (default: from the IDX header, else square, else one row)", "shape")
 	intFlag(fs, &tf.recordSize, "read --data as a raw file of `N`-byte records", "record-size")
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
-	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix (default: bernoulli for binarized data)", "lik")
+	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: cmix (adaptive context mixing, no nets), bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix (default: cmix, or without it bernoulli for binarized data and logistic for other data when net flags are given)", "lik")
 	stringFlag(fs, &tf.base, "context-mix: the bernoulli-ar `MODEL` (built-in name or .bbm file) whose nets to keep (default mnist-bin-ar)", "base")
 	intFlag(fs, &tf.components, "logistic mixture components `K`", "components")
 	stringFlag(fs, &tf.enc, "encoder hidden widths, comma separated (`W,...`; empty for none)", "enc")
@@ -67,11 +70,20 @@ func runTrain(e *env, args []string) int {
 	if stop {
 		return code
 	}
-	if len(operands) > 0 {
-		return usageError(e, "train", "unexpected argument %q", operands[0])
+	if len(operands) > 1 {
+		return usageError(e, "train", "unexpected argument %q", operands[1])
+	}
+	if len(operands) == 1 {
+		if changed(fs.FlagSet, "data") {
+			return usageError(e, "train", "DATA given twice (%q and --data)", operands[0])
+		}
+		tf.data = operands[0]
+	}
+	if tf.lik == "" && !netFlags(fs.FlagSet) {
+		tf.lik = "cmix"
 	}
 	var cfg vae.TrainConfig
-	if tf.lik != "context-mix" { // trainCM checks its own few flags
+	if tf.lik != "context-mix" && tf.lik != "cmix" { // trainCM and trainCMix check their own few flags
 		var err error
 		if cfg, err = tf.config(); err != nil {
 			return usageError(e, "train", "%v", err)
@@ -95,7 +107,32 @@ func runTrain(e *env, args []string) int {
 	if tf.lik == "context-mix" {
 		return trainCM(e, &tf)
 	}
+	if tf.lik == "cmix" {
+		if tf.bin != "none" {
+			return usageError(e, "train", "cmix models the bytes as they are; binarize with bbans dataset, not --binarize")
+		}
+		return trainCMix(e, &tf)
+	}
 	return train(e, &tf, cfg)
+}
+
+// netFlags reports whether a flag of the nets' training was given (has a
+// value other than its default): then the default likelihood is the
+// VAE's, not cmix.
+func netFlags(fs *flag.FlagSet) bool {
+	set := false
+	for _, n := range []string{"binarize", "base", "components", "enc", "dec", "latent", "epochs", "batch", "stop", "lr",
+		"bucket-bits", "quantile", "float", "init"} {
+		set = set || changed(fs, n)
+	}
+	return set
+}
+
+// changed reports whether flag name holds a value other than its default
+// (parseFlags sets values directly, so flag.FlagSet.Visit does not see them).
+func changed(fs *flag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.Value.String() != f.DefValue
 }
 
 // config checks the flags that do not need the data.

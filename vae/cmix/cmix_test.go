@@ -229,9 +229,17 @@ func TestDigest(t *testing.T) {
 	for _, d := range dec {
 		binary.Write(h, binary.LittleEndian, d)
 	}
-	const want = "68166fba9d1af6bf42646d51d00536e2bc8cf5a4e9ebc17179173d42030e4b61"
+	const want = "7e4576f407541bc0f16314dfd17178928610f1d98ed6c364d0c1b44616b3170a"
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("digest of the decisions %s, want %s", got, want)
+	}
+}
+
+// TestStateSize checks the size of the weights and maps that SPEC.md
+// section 3.6 gives.
+func TestStateSize(t *testing.T) {
+	if fixedStateBytes != 280064 {
+		t.Errorf("weights and maps of %d bytes; SPEC.md says 280,064", fixedStateBytes)
 	}
 }
 
