@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bbans/bbans/internal/bench"
+	"github.com/bbans/bbans/vae"
 )
 
 func init() {
@@ -23,42 +24,45 @@ func init() {
 // runBench is `bbans bench`: every method on every data set in one run,
 // a Markdown table on standard output, progress on standard error.
 func runBench(e *env, args []string) int {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	data := fs.String("data", "mnist", "`mnist` (the 10,000 test images of GoMNIST), fashion-mnist (its 10,000 test images, from the Debian package dataset-fashion-mnist; 8-bit only unless --sets says otherwise) or a FILE (IDX, gzipped IDX, or raw)")
-	sets := fs.String("sets", strings.Join(bench.SetNames, ","), "data sets, comma-separated: "+strings.Join(bench.SetNames, ", "))
-	n := fs.Int("n", 0, "use the first `N` MNIST records (0: all)")
-	threads := fs.Int("T", 0, "bbans threads each way (0: all cores)")
-	effort := fs.Int("jxl-effort", bench.DefaultJXLEffort, "cjxl effort `E`, 1 to 9 (9 takes about a minute per 2800x2800 image)")
-	plotFile := fs.String("plot", "", "write the running rate of a bits-back chain and a bar chart to `FILE.png`")
-	noExternal := fs.Bool("no-external", false, "run only the in-process compressors: no bzip2, xz, zstd or cjxl processes")
-	quiet := fs.Bool("q", false, "no progress on standard error")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: bbans bench [flags]\n\n"+
-			"Compresses each data set with bbans (its built-in model, beside the model's\n"+
-			"negative ELBO) and with classic compressors, checks every round trip, and\n"+
-			"prints a Markdown table of sizes, bits/dim and speeds.\n\nflags:\n")
-		fs.PrintDefaults()
+	data, sets, modelSpec := "mnist", strings.Join(bench.SetNames, ","), ""
+	var n, threads int
+	effort := bench.DefaultJXLEffort
+	var plotFile string
+	var noExternal, quiet bool
+	fs := newFlags(e, "bench", "bench [--data mnist|fashion-mnist|FILE] [--sets S,...] [-m MODEL] [options]\n\n"+
+		"Compresses each data set with bbans (its built-in models, or -m, beside the\n"+
+		"model's negative ELBO) and with classic compressors, checks every round trip,\n"+
+		"and prints a Markdown table of sizes, bits/dim and speeds.")
+	stringFlag(fs, &data, "`DATA`: mnist (the 10,000 test images of GoMNIST), fashion-mnist (its 10,000 test images, from the Debian package dataset-fashion-mnist; 8-bit only unless --sets says otherwise) or a FILE (IDX, gzipped IDX, or raw)", "data")
+	stringFlag(fs, &sets, "data sets, comma-separated: "+strings.Join(bench.SetNames, ", "), "sets")
+	stringFlag(fs, &modelSpec, "bench bbans with `MODEL` only: a built-in name or a model file from bbans train (default: every built-in model that fits)", "m", "model")
+	intFlag(fs, &n, "use the first `N` MNIST records (0: all)", "n")
+	intFlag(fs, &threads, "bbans threads each way (0: all cores)", "T", "threads")
+	intFlag(fs, &effort, "cjxl effort `E`, 1 to 9 (9 takes about a minute per 2800x2800 image)", "jxl-effort")
+	stringFlag(fs, &plotFile, "write the running rate of a bits-back chain and a bar chart to `FILE.png`", "plot")
+	boolFlag(fs, &noExternal, "run only the in-process compressors: no bzip2, xz, zstd or cjxl processes", "no-external")
+	boolFlag(fs, &quiet, "no progress on standard error", "q", "quiet")
+	operands, code, stop := parseFlags(e, fs, args)
+	if stop {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
+	if len(operands) > 0 {
+		return usageError(e, "bench", "unexpected argument %q", operands[0])
+	}
+	if effort < 1 || effort > 9 {
+		return usageError(e, "bench", "--jxl-effort %d: want 1 to 9", effort)
+	}
+	if n < 0 || threads < 0 {
+		return usageError(e, "bench", "-n and -T must not be negative")
+	}
+	var model *vae.Model
+	if modelSpec != "" {
+		var err error
+		if _, model, err = loadModel(modelSpec); err != nil {
+			return usageError(e, "bench", "-m %s: %s", modelSpec, describe(err))
 		}
-		return exitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "bbans bench: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	if *effort < 1 || *effort > 9 {
-		fmt.Fprintf(e.stderr, "bbans bench: --jxl-effort %d: want 1 to 9\n", *effort)
-		return exitUsage
-	}
-	if *n < 0 || *threads < 0 {
-		fmt.Fprintf(e.stderr, "bbans bench: -n and -T must not be negative\n")
-		return exitUsage
-	}
-	names := strings.Split(*sets, ",")
+	names := strings.Split(sets, ",")
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
 	}
@@ -67,20 +71,19 @@ func runBench(e *env, args []string) int {
 		ss  []*bench.Set
 		err error
 	)
-	switch *data {
+	switch data {
 	case "mnist":
-		ss, err = bench.LoadMNIST(names, *n)
+		ss, err = bench.LoadMNIST(names, n)
 	case "fashion-mnist":
-		if !flagGiven(fs, "sets") {
+		if !flagGiven(fs.FlagSet, "sets") {
 			names = nil
 		}
-		ss, err = bench.LoadFashionMNIST(names, *n)
+		ss, err = bench.LoadFashionMNIST(names, n)
 	default:
-		if *n != 0 {
-			fmt.Fprintf(e.stderr, "bbans bench: -n applies to MNIST and Fashion-MNIST only\n")
-			return exitUsage
+		if n != 0 {
+			return usageError(e, "bench", "-n applies to MNIST and Fashion-MNIST only")
 		}
-		ss, err = bench.LoadFile(*data, names)
+		ss, err = bench.LoadFile(data, names)
 	}
 	if err != nil {
 		benchError(e, err)
@@ -92,12 +95,14 @@ func runBench(e *env, args []string) int {
 
 	cfg := bench.Config{
 		Sets:      ss,
-		Threads:   *threads,
-		External:  !*noExternal,
-		JXLEffort: *effort,
-		Trace:     *plotFile != "",
+		Threads:   threads,
+		External:  !noExternal,
+		JXLEffort: effort,
+		Trace:     plotFile != "",
+		Model:     model,
+		ModelName: modelName(modelSpec),
 	}
-	if !*quiet {
+	if !quiet {
 		cfg.Log = e.stderr
 	}
 	rep, err := bench.Run(cfg)
@@ -109,13 +114,13 @@ func runBench(e *env, args []string) int {
 		benchError(e, err)
 		return exitFailure
 	}
-	if *plotFile != "" {
-		if err := benchWritePlot(rep, *plotFile); err != nil {
+	if plotFile != "" {
+		if err := benchWritePlot(rep, plotFile); err != nil {
 			benchError(e, err)
 			return exitFailure
 		}
-		if !*quiet {
-			fmt.Fprintf(e.stderr, "bench: plot written to %s\n", *plotFile)
+		if !quiet {
+			fmt.Fprintf(e.stderr, "bench: plot written to %s\n", plotFile)
 		}
 	}
 	for _, r := range rep.Results {

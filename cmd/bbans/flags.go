@@ -161,7 +161,7 @@ func (fs *flagSet) long(a string, next func() (string, bool)) error {
 			return fmt.Errorf("option %s needs a value", typed)
 		}
 	}
-	if err := f.Value.Set(value); err != nil {
+	if err := fs.Set(f.Name, value); err != nil {
 		return fmt.Errorf("invalid value %q for %s: %v", value, typed, setError(f, err))
 	}
 	return nil
@@ -201,7 +201,7 @@ func (fs *flagSet) short(a string, next func() (string, bool)) error {
 		}
 		j += size
 		if isBool(f) {
-			f.Value.Set("true")
+			fs.Set(f.Name, "true")
 			continue
 		}
 		value := strings.TrimPrefix(body[j:], "=")
@@ -211,7 +211,7 @@ func (fs *flagSet) short(a string, next func() (string, bool)) error {
 				return fmt.Errorf("option -%s needs a value", name)
 			}
 		}
-		if err := f.Value.Set(value); err != nil {
+		if err := fs.Set(f.Name, value); err != nil {
 			return fmt.Errorf("invalid value %q for -%s: %v", value, name, setError(f, err))
 		}
 		return nil

@@ -12,19 +12,51 @@ import (
 // elboSeed seeds the posterior draws of NegELBO.
 const elboSeed = 1
 
-// runBBANS compresses s with bbans (the built-in model named, or the
-// Writer's choice for ""), decompresses and checks the round trip, and
-// computes the model's negative ELBO on the set's whole records.
-func runBBANS(s *Set, model string, threads int, r *Result) error {
+// namedModel is a model for bbans rows: a built-in one, or Config.Model.
+type namedModel struct {
+	name string
+	m    *vae.Model // nil: a built-in model, looked up by name
+}
+
+// model returns the model called name: Config.Model, or a built-in one
+// ("" for the Writer's choice).
+func (cfg *Config) model(name string) namedModel {
+	if cfg.Model != nil && name == cfg.ModelName {
+		return namedModel{name, cfg.Model}
+	}
+	return namedModel{name: name}
+}
+
+// load returns the model for the Writer and for the negative ELBO.
+func (n namedModel) load() (stream.Model, *vae.Model, error) {
+	if n.m != nil {
+		return stream.FromVAE(n.m), n.m, nil
+	}
+	sm, err := stream.Lookup(n.name)
+	if err != nil {
+		return nil, nil, err
+	}
+	vm, err := vae.Builtin(n.name)
+	return sm, vm, err
+}
+
+// runBBANS compresses s with bbans (the model named, or the Writer's
+// choice for ""), decompresses and checks the round trip, and computes the
+// model's negative ELBO on the set's whole records.
+func runBBANS(s *Set, model namedModel, threads int, r *Result) error {
 	wopts := []stream.WOption{stream.WithEncoderConcurrency(threads)}
+	ropts := []stream.ROption{stream.WithDecoderConcurrency(threads)}
 	r.Note = "model chosen by the Writer"
-	if model != "" {
-		m, err := stream.Lookup(model)
+	var vm *vae.Model
+	if model.name != "" {
+		sm, m, err := model.load()
 		if err != nil {
 			return err
 		}
-		wopts = append(wopts, stream.WithModel(m))
-		r.Note = "model " + model
+		vm = m
+		wopts = append(wopts, stream.WithModel(sm))
+		ropts = append(ropts, stream.WithModels(sm))
+		r.Note = "model " + model.name
 	}
 	var archive []byte
 	d, err := timed(func() (err error) {
@@ -37,18 +69,14 @@ func runBBANS(s *Set, model string, threads int, r *Result) error {
 	r.Compress, r.Bytes = d, len(archive)
 	var back []byte
 	if r.Decompress, err = timed(func() (err error) {
-		back, err = stream.DecodeAll(archive, nil, stream.WithDecoderConcurrency(threads))
+		back, err = stream.DecodeAll(archive, nil, ropts...)
 		return err
 	}); err != nil {
 		return err
 	}
 	r.Verified = bytes.Equal(back, s.Data)
-	if model != "" {
-		m, err := vae.Builtin(model)
-		if err != nil {
-			return err
-		}
-		c, err := m.NegELBO(s.dataset(), elboSeed)
+	if vm != nil {
+		c, err := vm.NegELBO(s.dataset(), elboSeed)
 		if err != nil {
 			return err
 		}
@@ -83,16 +111,16 @@ type Trace struct {
 // tail, so it shows the net ELBO from the first record on; adding them back
 // (32 bits per Borrowed word) shows the initial-bits cost, the bits the
 // first records pay because there is nothing yet to get back.
-func trace(s *Set, negELBO float64) (*Trace, error) {
-	if s.Model == "" {
+func trace(s *Set, model namedModel, negELBO float64) (*Trace, error) {
+	if model.name == "" {
 		return nil, fmt.Errorf("bench: %s: no model to trace a chain with", s.Name)
 	}
-	m, err := vae.Builtin(s.Model)
+	_, m, err := model.load()
 	if err != nil {
 		return nil, err
 	}
 	n := s.Records()
-	t := &Trace{Set: s.Name, Model: s.Model, Dims: s.RecordSize, Bits: make([]int64, 1, n+1), NegELBO: negELBO}
+	t := &Trace{Set: s.Name, Model: model.name, Dims: s.RecordSize, Bits: make([]int64, 1, n+1), NegELBO: negELBO}
 	msg := ans.NewMessage(1)
 	msg.Reserve(n * s.RecordSize / 8) // about 2 words a record at 0.2 bits/dim, 50 at 2
 	coder := m.NewCoder(1)

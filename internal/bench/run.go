@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"fmt"
+	"github.com/bbans/bbans/vae"
 	"io"
 	"runtime"
 	"time"
@@ -24,6 +25,12 @@ type Config struct {
 	Trace bool
 	// Log, if not nil, receives a line per method as it finishes.
 	Log io.Writer
+	// Model, if not nil, is the one model bbans runs with, named
+	// ModelName in the table (a model file from bbans train, say), in
+	// place of the built-in models; sets of another record size get a
+	// skipped bbans row.
+	Model     *vae.Model
+	ModelName string
 }
 
 // Run runs every method on every set, one after the other so that the
@@ -63,19 +70,27 @@ func Run(cfg Config) (*Report, error) {
 		if len(models) == 0 {
 			models = []string{""}
 		}
+		if cfg.Model != nil {
+			models = []string{cfg.ModelName}
+		}
 		for i, name := range models {
 			r := base
 			r.Method, r.Kind = "bbans", BBANS
 			if i > 0 {
 				r.Method = "bbans (" + name + ")"
 			}
-			if err := runBBANS(s, name, rep.Threads, &r); err != nil {
+			if cfg.Model != nil && cfg.Model.RecordSize() != s.RecordSize {
+				r.Skipped = fmt.Sprintf("model %s codes records of %d bytes, not %d", name, cfg.Model.RecordSize(), s.RecordSize)
+				add(r)
+				continue
+			}
+			if err := runBBANS(s, cfg.model(name), rep.Threads, &r); err != nil {
 				return nil, fmt.Errorf("bench: %s: bbans: %w", s.Name, err)
 			}
 			r.Note += fmt.Sprintf(", %d threads", rep.Threads)
 			add(r)
 			if cfg.Trace && i == 0 && name != "" {
-				t, err := trace(s, r.NegELBO)
+				t, err := trace(s, cfg.model(name), r.NegELBO)
 				if err != nil {
 					return nil, err
 				}
