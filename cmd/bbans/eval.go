@@ -74,7 +74,7 @@ func runEval(e *env, args []string) int {
 		}
 	}
 
-	d, err := loadData(data, recordSize)
+	d, err := loadData(data, recordSize, false)
 	if err != nil {
 		return report(e, "", err)
 	}

@@ -34,7 +34,7 @@ type trainFlags struct {
 	shape                  string
 	init, base             string
 	threads                int
-	force                  bool
+	force, dropPartial     bool
 }
 
 func runTrain(e *env, args []string) int {
@@ -44,6 +44,7 @@ func runTrain(e *env, args []string) int {
 	stringFlag(fs, &tf.data, "`DATA`: mnist (60,000 training images, the last 10,000 held out) or an IDX or raw file", "data")
 	stringFlag(fs, &tf.shape, "cmix: records of `WxH[xC]` bytes (default: from the IDX header, else square, else one row)", "shape")
 	intFlag(fs, &tf.recordSize, "read --data as a raw file of `N`-byte records", "record-size")
+	boolFlag(fs, &tf.dropPartial, "with --record-size: leave out a partial record at the end of the file", "drop-partial")
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
@@ -198,7 +199,7 @@ func (tf *trainFlags) split() (tr, ho *vae.Dataset, err error) {
 	if spec == "mnist" {
 		spec = "mnist-train"
 	}
-	all, err := loadData(spec, tf.recordSize)
+	all, err := loadData(spec, tf.recordSize, tf.dropPartial)
 	if err != nil {
 		return nil, nil, err
 	}

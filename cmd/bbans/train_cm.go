@@ -28,6 +28,10 @@ func trainCM(e *env, tf *trainFlags) int {
 	if err != nil {
 		return report(e, "", err)
 	}
+	if tr.RecordSize != bm.Arch.RecordSize {
+		return usageError(e, "train", "--lik context-mix keeps the nets of --base %s, which codes %d-byte records, not %d; give --base a bernoulli-ar model of %d-byte records, or use --lik cmix (the default), which needs no nets",
+			base, bm.Arch.RecordSize, tr.RecordSize, tr.RecordSize)
+	}
 	cfg := vae.DefaultCMConfig
 	cfg.Seed = tf.seed
 	cfg.Description = tf.desc

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+)
+
+// TestTrainPartialRecords: a raw file that is not a whole number of
+// records is refused with a pointer to --drop-partial, which trains on the
+// whole records; --lik context-mix on records its --base does not code
+// says so and names --base.
+func TestTrainPartialRecords(t *testing.T) {
+	dir := t.TempDir()
+	raw := make([]byte, 30*100+37)
+	for i := range raw {
+		raw[i] = byte(i % 7 * 30)
+	}
+	put(t, filepath.Join(dir, "raw.bin"), raw)
+	r := bbans(t, dir, nil, "train", "raw.bin", "--record-size", "100", "--heldout", "3", "-o", "m.bbm")
+	if r.code != exitCorrupt || !bytes.Contains(r.stderr, []byte("3037 bytes is not a whole number of 100-byte records (give --drop-partial")) {
+		t.Errorf("partial record: %v", r)
+	}
+	must(t, dir, nil, "train", "raw.bin", "--record-size", "100", "--drop-partial", "--heldout", "3", "-o", "m.bbm")
+	m := readModelFile(t, filepath.Join(dir, "m.bbm"))
+	if m.RecordSize() != 100 {
+		t.Errorf("model of %d-byte records", m.RecordSize())
+	}
+	r = bbans(t, dir, nil, "train", "raw.bin", "--record-size", "100", "--drop-partial", "--lik", "context-mix", "-o", "cm.bbm")
+	if r.code != exitUsage || !bytes.Contains(r.stderr, []byte("--base mnist-bin-ar, which codes 784-byte records, not 100")) {
+		t.Errorf("context-mix on 100-byte records: %v", r)
+	}
+}
