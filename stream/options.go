@@ -159,11 +159,14 @@ func WithDecoderConcurrency(n int) ROption {
 	}
 }
 
-// WithDecoderMaxMemory bounds the memory a Reader uses for chunk buffers
-// and embedded models, in bytes; an archive that would need more (a huge
-// chunk size claimed by its header, say) is rejected with an error
-// wrapping format.ErrLimit before anything that large is allocated. The
-// bound is split between the chunks decoded concurrently. Default
+// WithDecoderMaxMemory bounds the memory a Reader uses, in bytes; an
+// archive that would need more (a huge chunk size claimed by its header,
+// an embedded model too large or with too much coder scratch) is rejected
+// with an error wrapping format.ErrLimit before anything that large is
+// allocated. The chunk buffers (a payload copy, the decoded content and a
+// message for each chunk queued, decoded or consumed) get n in all, split
+// between them; an embedded model file at most n/4; the coders' scratch
+// (ScratchSizer), one coder per chunk decoded at once, n/4 in all. Default
 // DefaultMaxMemory (1 GiB); at least 1 MiB.
 func WithDecoderMaxMemory(n int64) ROption {
 	return func(o *rOptions) error {

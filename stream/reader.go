@@ -283,6 +283,9 @@ func (s *readSession) start(f *format.Frame) (*decJob, error) {
 	if err := s.resolveModel(); err != nil {
 		return nil, err
 	}
+	if err := s.checkScratch(f); err != nil {
+		return nil, err
+	}
 	j.payload = bytes.Clone(f.Payload)
 	j.out = make([]byte, f.DecodedLen)
 	go decodeChunk(j, s.model, s.coders, s.hdr.Lanes)
