@@ -124,13 +124,14 @@ type rOptions struct {
 	maxMemory   int64
 	maxRatio    int64
 	allowEmbed  bool
+	cacheBytes  int64 // ReaderAt's chunk cache; < 0: the default (chunk_cache.go)
 }
 
 // DefaultMaxMemory is the default bound of a Reader's memory for buffers.
 const DefaultMaxMemory = 1 << 30
 
 func defaultROptions() rOptions {
-	return rOptions{maxMemory: DefaultMaxMemory, maxRatio: DefaultMaxRatio, allowEmbed: true}
+	return rOptions{maxMemory: DefaultMaxMemory, maxRatio: DefaultMaxRatio, allowEmbed: true, cacheBytes: -1}
 }
 
 // WithModels adds models a Reader can decode with, besides the built-in

@@ -237,26 +237,9 @@ func (s *readSession) resolveModel() error {
 	if s.model != nil {
 		return nil
 	}
-	h := s.hdr
-	m := lookupHash(h.ModelHash, s.o.models)
-	if m == nil && h.Model != nil && s.o.allowEmbed {
-		if modelLoader == nil {
-			return errors.New("stream: this build cannot load embedded models")
-		}
-		loaded, err := modelLoader(h.Model)
-		if err != nil {
-			return fmt.Errorf("stream: embedded model: %w", err)
-		}
-		if loaded.Hash() != h.ModelHash {
-			return fmt.Errorf("%w: the embedded model's hash differs from the header's", format.ErrHeader)
-		}
-		m = loaded
-	}
-	if m == nil {
-		return &format.ModelUnavailableError{Name: h.ModelName, Hash: h.ModelHash, Embedded: h.Model != nil}
-	}
-	if m.RecordSize() != h.RecordSize {
-		return fmt.Errorf("%w: model %q codes records of %d bytes, the archive has %d", format.ErrHeader, m.Name(), m.RecordSize(), h.RecordSize)
+	m, err := archiveModel(s.hdr, &s.o)
+	if err != nil {
+		return err
 	}
 	s.model = m
 	s.coders = make(chan *chunkCoder, s.conc)

@@ -17,7 +17,9 @@ func init() {
 }
 
 func runInfo(e *env, args []string) int {
-	fs := newFlags(e, "info", "info FILE.bbans...")
+	fs := newFlags(e, "info", "info [--frames] FILE.bbans...")
+	var frames bool
+	boolFlag(fs, &frames, "list every frame of files: offset, bytes, first record, records, decoded offset", "frames")
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
@@ -30,7 +32,7 @@ func runInfo(e *env, args []string) int {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		code = worst(code, infoFile(e, name))
+		code = worst(code, infoFile(e, name, frames))
 	}
 	return code
 }
@@ -47,26 +49,38 @@ type archiveInfo struct {
 	incomplete bool  // damaged or truncated after end
 }
 
-func infoFile(e *env, name string) int {
+func infoFile(e *env, name string, frames bool) int {
 	var in io.Reader = e.stdin
 	display := "(stdin)"
+	var file *os.File
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return report(e, name, unwrapPath(err))
 		}
 		defer f.Close()
-		in, display = f, name
+		in, display, file = f, name, f
 	}
 	archives, err := walk(bufio.NewReaderSize(errReader{in, display}, 1<<16))
+	var members []format.Member
+	if file != nil && err == nil {
+		// Random access's view: the indexes (a file can be read at any
+		// offset; standard input cannot).
+		if members, err = fileMembers(file); err != nil {
+			err = fmt.Errorf("random access: %w", err)
+		}
+	}
+	var records, content int64 // running totals for --frames
 	fmt.Fprintf(e.stdout, "%s:\n", display)
 	var total archiveInfo
 	for i, a := range archives {
 		if len(archives) > 1 {
 			fmt.Fprintf(e.stdout, "archive %d, bytes %d to %d:\n", i+1, a.start, a.end)
 		}
+		countIndex(a, members)
 		printHeader(e.stdout, &a.hdr)
 		printFrames(e.stdout, a)
+		printIndex(e.stdout, members, a.start, frames, &records, &content)
 		total.records += a.records
 		total.content += a.content
 		total.end = a.end
@@ -152,14 +166,14 @@ func printHeader(w io.Writer, h *format.Header) {
 
 func printFrames(w io.Writer, a *archiveInfo) {
 	var parts []string
-	for _, t := range []format.FrameType{format.Chunk, format.Stored, format.Tail, format.Raw, format.End} {
+	for _, t := range []format.FrameType{format.Chunk, format.Stored, format.Tail, format.Raw, format.Index, format.End} {
 		if n := a.frames[t]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %v (%d bytes)", n, t, a.frameBytes[t]))
 		}
 	}
 	for t, n := range a.frames {
 		switch t {
-		case format.Chunk, format.Stored, format.Tail, format.Raw, format.End:
+		case format.Chunk, format.Stored, format.Tail, format.Raw, format.Index, format.End:
 		default:
 			parts = append(parts, fmt.Sprintf("%d of type %#x", n, byte(t)))
 		}

@@ -26,6 +26,10 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	boolFlag(fs, &quiet, "print no summary (the default)", "q", "quiet")
 	boolFlag(fs, &keep, "keep the input (always)", "k", "keep")
 	rf.add(fs)
+	var records string
+	if !discard {
+		stringFlag(fs, &records, "write only records `A:B` (A to B-1, from 0; A:, :B or N), decoding only their chunks", "records")
+	}
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
@@ -33,6 +37,16 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	opts, err := rf.options(ff.threads)
 	if err != nil {
 		return usageError(e, name, "%s", err)
+	}
+	if records != "" {
+		lo, hi, err := parseRecordRange(records)
+		if err != nil {
+			return usageError(e, name, "%s", err)
+		}
+		if len(operands) != 1 {
+			return usageError(e, name, "--records reads one archive, %d given", len(operands))
+		}
+		return catRecords(e, operands[0], lo, hi, opts)
 	}
 	ff.discard = discard
 	ff.stdout = !discard
