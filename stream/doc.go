@@ -26,4 +26,9 @@
 // small buffers without the set-up cost of the package's EncodeAll. The
 // examples show the options, Reset, Flush, concurrency, custom models and
 // the errors to match with errors.Is and errors.As.
+//
+// NewReaderAt gives random access to an archive held in an io.ReaderAt:
+// any byte range or record, decoding only the chunks it needs, through the
+// index that the Writer ends each archive with (SPEC.md section 4.11), or,
+// for archives without one, by walking the frame headers.
 package stream

@@ -69,3 +69,38 @@ func ExampleEncodeAll() {
 	// Not an image: stored verbatim, with a checksum.
 	// overhead under 64 bytes: true
 }
+
+// Read single records and a shuffled batch of an archive without decoding
+// the rest: each record costs the decoding of the one chunk that holds it.
+func ExampleNewReaderAt() {
+	test, err := vae.LoadMNIST("test")
+	if err != nil {
+		log.Fatal(err)
+	}
+	images, err := vae.Binarize(test.Slice(0, 300), vae.Threshold)
+	if err != nil {
+		log.Fatal(err)
+	}
+	archive, err := stream.EncodeAll(images.Data, nil, stream.WithChunkRecords(100))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	z, err := stream.NewReaderAt(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	img, err := z.Record(250)
+	if err != nil {
+		log.Fatal(err)
+	}
+	batch, err := z.AppendBatch(nil, []int64{17, 204, 3})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(z.Records(), "records;", len(img), "bytes in record 250, equal:", bytes.Equal(img, images.Data[250*784:251*784]))
+	fmt.Println(len(batch)/784, "records in the batch, the second equal:", bytes.Equal(batch[784:2*784], images.Data[204*784:205*784]))
+	// Output:
+	// 300 records; 784 bytes in record 250, equal: true
+	// 3 records in the batch, the second equal: true
+}

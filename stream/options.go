@@ -58,8 +58,11 @@ func WithModel(m Model) WOption {
 // WithChunkRecords sets how many records a chunk holds, in [1, 2^24], with
 // record size times chunk records at most 64 MiB. Default
 // DefaultChunkRecords. Larger chunks spread the fixed cost of a chunk over
-// more records; smaller ones give more parallelism on small inputs and less
-// memory.
+// more records; smaller ones give more parallelism on small inputs, less
+// memory and faster random access (a ReaderAt decodes a whole chunk to read
+// one of its records), at the price of rate: each chunk pays the initial
+// bits of its chain and its frame (on binarized MNIST, 100-record chunks
+// cost about 8% more than 1,000-record ones, 10-record chunks about 90%).
 func WithChunkRecords(n int) WOption {
 	return func(o *wOptions) error {
 		if n < 1 || n > format.MaxChunkRecords {

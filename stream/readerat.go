@@ -204,7 +204,8 @@ func (z *ReaderAt) AppendRecords(dst []byte, lo, hi int64) ([]byte, error) {
 
 // AppendBatch appends the records numbered in idx to dst, in the order of
 // idx (a shuffled batch for a training loop, say), decoding each chunk they
-// fall in once, cache or no cache.
+// fall in once, cache or no cache, and up to the decoder concurrency of
+// them at once.
 func (z *ReaderAt) AppendBatch(dst []byte, idx []int64) ([]byte, error) {
 	type pick struct {
 		k   int   // data frame
@@ -212,7 +213,7 @@ func (z *ReaderAt) AppendBatch(dst []byte, idx []int64) ([]byte, error) {
 		rec int64 // record number
 	}
 	picks := make([]pick, len(idx))
-	at := len(dst)
+	start, at := len(dst), len(dst)
 	for j, i := range idx {
 		if i < 0 || i >= z.records {
 			return dst, fmt.Errorf("stream: record %d outside the %d records of the archive", i, z.records)
@@ -222,19 +223,41 @@ func (z *ReaderAt) AppendBatch(dst []byte, idx []int64) ([]byte, error) {
 		at += z.frames[k].m.Header.RecordSize
 	}
 	sort.Slice(picks, func(a, b int) bool { return picks[a].k < picks[b].k })
-	dst = append(dst, make([]byte, at-len(dst))...)
+	dst = append(dst, make([]byte, at-start)...)
+	// One goroutine per chunk; content bounds the decodes in flight, and
+	// each goroutine copies into its own records of dst.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
 	for j := 0; j < len(picks); {
-		k := picks[j].k
-		content, err := z.content(k)
-		if err != nil {
-			return dst[:len(dst)-(at-picks[0].at)], err
+		g := j
+		for j < len(picks) && picks[j].k == picks[g].k {
+			j++
 		}
-		f := &z.frames[k]
-		rs := int64(f.m.Header.RecordSize)
-		for ; j < len(picks) && picks[j].k == k; j++ {
-			p := picks[j]
-			copy(dst[p.at:], content[(p.rec-f.firstRecord)*rs:(p.rec-f.firstRecord+1)*rs])
-		}
+		group := picks[g:j]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k := group[0].k
+			content, err := z.content(k)
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				return
+			}
+			f := &z.frames[k]
+			rs := int64(f.m.Header.RecordSize)
+			for _, p := range group {
+				copy(dst[p.at:], content[(p.rec-f.firstRecord)*rs:(p.rec-f.firstRecord+1)*rs])
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return dst[:start], first
 	}
 	return dst, nil
 }

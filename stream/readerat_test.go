@@ -215,6 +215,14 @@ func TestReaderAtConcurrent(t *testing.T) {
 						errs <- errors.New("concurrent Record differs from sequential decoding")
 						return
 					}
+					idx := []int64{r.Int64N(z.Records()), r.Int64N(z.Records()), i}
+					batch, err := z.AppendBatch(nil, idx)
+					for j, i := range idx {
+						if err != nil || !bytes.Equal(batch[j*toySize:(j+1)*toySize], want[i*toySize:(i+1)*toySize]) {
+							errs <- errors.New("concurrent AppendBatch differs from sequential decoding")
+							return
+						}
+					}
 				}
 			}()
 		}

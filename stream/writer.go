@@ -25,8 +25,9 @@ import (
 // (writer_header.go says how the header is decided).
 //
 // Memory is bounded by the chunk size times (concurrency + 1), whatever the
-// input size. A Writer is used by one goroutine at a time, except for
-// Progress.
+// input size, plus the index the Writer ends the archive with (WithIndex):
+// 8 to 20 bytes per chunk, at most format.MaxIndexPayload. A Writer is used
+// by one goroutine at a time, except for Progress.
 type Writer struct {
 	o     wOptions
 	conc  int

@@ -26,9 +26,12 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	boolFlag(fs, &quiet, "print no summary (the default)", "q", "quiet")
 	boolFlag(fs, &keep, "keep the input (always)", "k", "keep")
 	rf.add(fs)
-	var records string
+	var records *string
 	if !discard {
-		stringFlag(fs, &records, "write only records `A:B` (A to B-1, from 0; A:, :B or N), decoding only their chunks", "records")
+		fs.Func("records", "write only records `A:B` (A to B-1, from 0; A:, :B or N), decoding only their chunks", func(s string) error {
+			records = &s
+			return nil
+		})
 	}
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
@@ -38,8 +41,8 @@ func decodeOnly(e *env, name, synopsis string, args []string, discard bool) int 
 	if err != nil {
 		return usageError(e, name, "%s", err)
 	}
-	if records != "" {
-		lo, hi, err := parseRecordRange(records)
+	if records != nil {
+		lo, hi, err := parseRecordRange(*records)
 		if err != nil {
 			return usageError(e, name, "%s", err)
 		}
