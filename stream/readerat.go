@@ -66,7 +66,8 @@ const bytesPerFrame = 128
 // reads the archives' indexes (or walks their frame headers) and checks
 // them against the archives' headers and end frames; no chunk is decoded
 // yet. The Reader options apply: WithModels, WithEmbeddedModels,
-// WithDecoderConcurrency (decodes at once, 0 = GOMAXPROCS),
+// WithDecoderMaxRatio, WithDecoderConcurrency (decodes at once, 0 =
+// GOMAXPROCS),
 // WithDecoderMaxMemory (which bounds the index, the chunk cache and the
 // chunks being decoded together) and WithChunkCache.
 func NewReaderAt(r io.ReaderAt, size int64, opts ...ROption) (*ReaderAt, error) {
@@ -315,6 +316,11 @@ func (z *ReaderAt) decode(f *atFrame) ([]byte, error) {
 }
 
 func (z *ReaderAt) decodeChunk(m *atMember, fr *format.Frame) ([]byte, error) {
+	// The Reader's bound on work per payload byte (WithDecoderMaxRatio).
+	if fr.Records > 1 && fr.DecodedLen/z.o.maxRatio > int64(len(fr.Payload)) {
+		return nil, &format.CorruptInputError{Offset: fr.Offset, Err: format.ErrLimit,
+			Reason: fmt.Sprintf("chunk frame claims %d bytes from a payload of %d, more than the limit of %d per byte (WithDecoderMaxRatio)", fr.DecodedLen, len(fr.Payload), z.o.maxRatio)}
+	}
 	m.once.Do(func() {
 		m.model, m.modelErr = archiveModel(m.Header, &z.o)
 		m.coders = make(chan *chunkCoder, cap(z.sem))
