@@ -10,8 +10,8 @@ import (
 // so that reads near each other decode a chunk once: the least recently
 // used chunks are dropped beyond it. 0 keeps none (every read decodes what
 // it needs; concurrent reads of one chunk still share one decode). Default:
-// half the memory bound (WithDecoderMaxMemory), which is also the most it
-// may be. Readers other than ReaderAt ignore it.
+// a quarter of the memory bound (WithDecoderMaxMemory), which is also the
+// most it may be. Readers other than ReaderAt ignore it.
 func WithChunkCache(n int64) ROption {
 	return func(o *rOptions) error {
 		if n < 0 {

@@ -81,14 +81,17 @@ func NewReaderAt(r io.ReaderAt, size int64, opts ...ROption) (*ReaderAt, error) 
 		return nil, fmt.Errorf("stream: negative size %d", size)
 	}
 	conc := concurrency(o.concurrency)
-	cacheMax := min(o.maxMemory/2, o.cacheBytes)
+	// The memory bound: a quarter for the chunk cache at most, a quarter
+	// for the coders' scratch (as the Reader counts it), a sixteenth for
+	// the index, and shares of the rest for the decodes in flight
+	// (payload, content and message each).
+	cacheMax := min(o.maxMemory/4, o.cacheBytes)
 	if o.cacheBytes < 0 {
-		cacheMax = o.maxMemory / 2
+		cacheMax = o.maxMemory / 4
 	}
-	// The rest of the bound: an eighth for the index, and shares of what is
-	// left for the decodes in flight (payload, content and message each).
-	rest := o.maxMemory - cacheMax
-	share := int(min((rest-rest/8)/int64(conc)/3, 1<<40))
+	indexMax := o.maxMemory / 16
+	rest := o.maxMemory - cacheMax - o.maxMemory/4 - indexMax
+	share := int(min(rest/int64(conc)/3, 1<<40))
 	z := &ReaderAt{
 		r: r, size: size, o: o,
 		lim: format.Limits{
@@ -99,7 +102,7 @@ func NewReaderAt(r io.ReaderAt, size int64, opts ...ROption) (*ReaderAt, error) 
 		sem: make(chan struct{}, conc),
 	}
 	z.cache.init(cacheMax)
-	ms, err := format.ReadMembers(r, size, z.lim, int(min(rest/8/bytesPerFrame, 1<<40)))
+	ms, err := format.ReadMembers(r, size, z.lim, int(min(indexMax/bytesPerFrame, 1<<40)))
 	if err == io.EOF {
 		return nil, fmt.Errorf("%w: empty input is not a bbans archive", format.ErrHeader)
 	}
@@ -330,6 +333,12 @@ func (z *ReaderAt) decodeChunk(m *atMember, fr *format.Frame) ([]byte, error) {
 	})
 	if m.modelErr != nil {
 		return nil, m.modelErr
+	}
+	if sz, ok := m.model.(ScratchSizer); ok {
+		if need, limit := sz.ScratchBytes(m.Header.Lanes), z.o.maxMemory/4/int64(cap(z.sem)); need > limit {
+			return nil, &format.CorruptInputError{Offset: fr.Offset, Err: format.ErrLimit,
+				Reason: fmt.Sprintf("model %q needs %d bytes of coder scratch for %d lanes, more than %d (a quarter of WithDecoderMaxMemory, per concurrent chunk)", m.Header.ModelName, need, m.Header.Lanes, limit)}
+		}
 	}
 	c := <-m.coders
 	if c == nil {
