@@ -9,8 +9,10 @@ import (
 )
 
 func detect() Level {
-	if supported(NEONDot) {
-		return NEONDot
+	for l := NEONDot; l > Generic; l-- {
+		if supported(l) {
+			return l
+		}
 	}
 	return Generic
 }
@@ -19,6 +21,8 @@ func supported(l Level) bool {
 	switch l {
 	case Generic:
 		return true
+	case NEON:
+		return cpuid.CPU.Supports(cpuid.ASIMD)
 	case NEONDot:
 		return cpuid.CPU.Supports(cpuid.ASIMD, cpuid.ASIMDDP)
 	}

@@ -15,3 +15,7 @@ func matMulArch(Level, []int32, []uint8, int, *PackedMatrix, []int32) bool { ret
 func requantizeArch(Level, []uint8, []int32, int, *Requant) bool { return false }
 
 func requantizeInt32Arch(Level, []int32, []int32, int, *Requant) bool { return false }
+
+func dotInt16Arch(_ Level, x, w []int16, shift uint) int32 { return dotInt16Generic(x, w, shift) }
+
+func trainInt16Arch(_ Level, x, w []int16, err int16) { trainInt16Generic(x, w, err) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -100,6 +101,82 @@ func BenchmarkDense(b *testing.B) {
 					reportGMACs(b, batch*n*k)
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkMixer runs DotInt16 and TrainInt16 at the sizes of mixers, on
+// every level (Generic is the plain Go loop), so the ratios are in one run:
+// go test -run x -bench Mixer ./simd.
+func BenchmarkMixer(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, n := range []int{8, 16, 32, 64} {
+		x := make([]int16, n)
+		w := make([]int16, n)
+		fillInt16(rng, x, fillZero) // the stretch range
+		fillInt16(rng, w, fillRandom)
+		for _, l := range Levels() {
+			b.Run(fmt.Sprintf("dot/n=%d/%v", n, l), func(b *testing.B) {
+				var s int32
+				for b.Loop() {
+					s += dotInt16(l, x, w, 8)
+				}
+				benchSink = s
+			})
+		}
+		for _, l := range Levels() {
+			b.Run(fmt.Sprintf("train/n=%d/%v", n, l), func(b *testing.B) {
+				for i := 0; b.Loop(); i++ {
+					trainInt16(l, x, w, int16(i&255-128))
+				}
+			})
+		}
+	}
+}
+
+var benchSink int32
+
+// BenchmarkMixerInterleaved times bursts of 1000 calls on every level in
+// turn and reports the fastest burst of each in ns per call: on a shared
+// machine interleaving exposes all levels to the same load, and the
+// fastest burst is the one least disturbed by it.
+func BenchmarkMixerInterleaved(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, n := range []int{8, 16, 32, 64} {
+		x := make([]int16, n)
+		w := make([]int16, n)
+		fillInt16(rng, x, fillZero)
+		fillInt16(rng, w, fillRandom)
+		for _, op := range []string{"dot", "train"} {
+			b.Run(fmt.Sprintf("%s/n=%d", op, n), func(b *testing.B) {
+				ls := Levels()
+				best := make([]time.Duration, len(ls))
+				for i := range best {
+					best[i] = 1 << 62
+				}
+				const burst = 1000
+				var s int32
+				for b.Loop() {
+					for i, l := range ls {
+						t0 := time.Now()
+						if op == "dot" {
+							for range burst {
+								s += dotInt16(l, x, w, 8)
+							}
+						} else {
+							for j := range burst {
+								trainInt16(l, x, w, int16(j&255-128))
+							}
+						}
+						best[i] = min(best[i], time.Since(t0))
+					}
+				}
+				benchSink = s
+				for i, l := range ls {
+					b.ReportMetric(float64(best[i].Nanoseconds())/burst, l.String()+"-ns/call")
+				}
+				b.ReportMetric(float64(best[0])/float64(best[len(ls)-1]), "generic/"+ls[len(ls)-1].String())
+			})
 		}
 	}
 }

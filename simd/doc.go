@@ -2,7 +2,9 @@
 // integer inference: uint8 activations times int8 weights into int32
 // accumulators, for one record (GEMV) and for a batch of records (GEMM),
 // plus the requantisation step that turns accumulators into the next layer's
-// uint8 activations by an integer multiply and shift.
+// uint8 activations by an integer multiply and shift; and the two kernels of
+// a logistic mixer for context mixing, [DotInt16] and [TrainInt16] (int16
+// inputs and weights, specified in mixer.go's docs).
 //
 // # Exactness
 //
@@ -80,13 +82,15 @@
 //
 // # Dispatch
 //
-// The level (Generic, and AVX2, AVX512, AVX512VNNI on amd64 or NEONDot on
-// arm64) is chosen once at init from github.com/klauspost/cpuid/v2: the best
-// the CPU supports, or a lower one named by the environment variable
-// BBANS_SIMD (generic, avx2, avx512, avx512vnni, neondot; a level the CPU
-// lacks is lowered to the highest supported one below it). ForceLevel steps
+// The level (Generic, and AVX2, AVX512, AVX512VNNI on amd64 or NEON,
+// NEONDot on arm64) is chosen once at init from github.com/klauspost/cpuid/v2:
+// the best the CPU supports, or a lower one named by the environment variable
+// BBANS_SIMD (generic, avx2, avx512, avx512vnni, neon, neondot; a level the
+// CPU lacks is lowered to the highest supported one below it). ForceLevel steps
 // it down for tests and returns a restore function. Building with -tags
 // noasm, or for a GOARCH other than amd64 and arm64, leaves only Generic,
 // the pure-Go reference, which is always compiled. Requantisation has
-// AVX2 and AVX-512 kernels; elsewhere it is the Go reference.
+// AVX2 and AVX-512 kernels; elsewhere it is the Go reference. The mixer
+// kernels have AVX2, AVX-512 and NEON versions (every level above Generic)
+// for the first multiple of 8 elements, and finish in Go.
 package simd

@@ -47,3 +47,20 @@ func Example_signedInputs() {
 	fmt.Println(out[0])
 	// Output: -29
 }
+
+// A mixer of four inputs (stretched probabilities, paq8's scale) sees a run
+// of 1 bits: the weights of the inputs that predicted a 1 grow, the weight
+// of the one that predicted a 0 shrinks, that of the silent one stays, and
+// the mix (2348 of 4096 at first) moves towards 4095.
+func ExampleTrainInt16() {
+	x := []int16{1000, -1000, 300, 0} // stretch(p) of four models
+	w := []int16{8192, 8192, 8192, 8192}
+	for range 20 {
+		p := 2048 + int(simd.DotInt16(x, w, 8)>>5) // a linear stand-in for squash
+		const bit = 1                              // the first model is right
+		err := int16((bit<<12 - min(max(p, 1), 4095)) * 7)
+		simd.TrainInt16(x, w, err)
+	}
+	fmt.Println(w, 2048+simd.DotInt16(x, w, 8)>>5)
+	// Output: [11103 5281 9064 8192] 3090
+}

@@ -19,13 +19,16 @@ const (
 	AVX512
 	// AVX512VNNI uses VPDPBUSD (AVX-512 F, BW and VNNI).
 	AVX512VNNI
+	// NEON is arm64's Advanced SIMD without the dot-product extension: the
+	// mixer kernels; matrix products stay generic.
+	NEON
 	// NEONDot uses the arm64 SDOT instruction (FEAT_DotProd) on offset
-	// activations. Levels are ordered within an architecture; an arm64
-	// build supports only Generic and NEONDot.
+	// activations, and NEON's mixer kernels. Levels are ordered within an
+	// architecture; an arm64 build supports only Generic, NEON and NEONDot.
 	NEONDot
 )
 
-var levelNames = [...]string{"generic", "avx2", "avx512", "avx512vnni", "neondot"}
+var levelNames = [...]string{"generic", "avx2", "avx512", "avx512vnni", "neon", "neondot"}
 
 // String returns the name BBANS_SIMD uses for l.
 func (l Level) String() string {
@@ -35,15 +38,15 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int32(l))
 }
 
-// ParseLevel parses a BBANS_SIMD value: generic, avx2, avx512, avx512vnni
-// or neondot (case-insensitive).
+// ParseLevel parses a BBANS_SIMD value: generic, avx2, avx512, avx512vnni,
+// neon or neondot (case-insensitive).
 func ParseLevel(s string) (Level, error) {
 	for i, name := range levelNames {
 		if strings.EqualFold(s, name) {
 			return Level(i), nil
 		}
 	}
-	return Generic, fmt.Errorf("simd: unknown level %q (want generic, avx2, avx512, avx512vnni or neondot)", s)
+	return Generic, fmt.Errorf("simd: unknown level %q (want generic, avx2, avx512, avx512vnni, neon or neondot)", s)
 }
 
 // EnvVar names the environment variable read at init to cap the level.

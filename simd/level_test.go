@@ -55,10 +55,13 @@ func TestChooseLevel(t *testing.T) {
 		{"avx2", NEONDot, Generic, false},
 		{"avx512vnni", NEONDot, Generic, false},
 		{"neondot", AVX512VNNI, AVX512VNNI, false},
+		{"neon", NEONDot, NEON, false},
+		{"neondot", NEON, NEON, false},
+		{"avx512", NEON, Generic, false},
 	} {
 		sup := func(l Level) bool { return l <= AVX512VNNI }
-		if c.best == NEONDot {
-			sup = func(l Level) bool { return l == Generic || l == NEONDot }
+		if c.best >= NEON {
+			sup = func(l Level) bool { return l == Generic || l >= NEON && l <= c.best }
 		}
 		got, err := chooseLevel(c.env, c.best, sup)
 		if got != c.want || (err != nil) != c.err {
