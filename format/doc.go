@@ -2,7 +2,8 @@
 // specified in section 4 of SPEC.md at the root of this module.
 //
 // An archive is a header (magic, version, model name and SHA-256, record
-// size, chunk size, lane count, optionally the model itself) followed by
+// size, chunk size, lane count, optionally the model itself, verbatim or
+// compressed with Zstandard by github.com/klauspost/compress/zstd) followed by
 // frames: BB-ANS chunks, stored chunks, tails, raw bytes and an end frame
 // that carries the totals of the archive. Archives may be concatenated; a
 // Reader exposes each in turn, and the stream layer decodes them as one

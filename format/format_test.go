@@ -460,7 +460,7 @@ func TestDamagedFields(t *testing.T) {
 		{"gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0}, ErrHeader},
 		{"major 0", rawHeader(0, 0, body), ErrHeader},
 		{"major 2", rawHeader(2, 0, body), ErrVersion},
-		{"unknown flag", rawHeader(1, 0, append([]byte{0x04}, body[1:]...)), ErrVersion},
+		{"unknown flag", rawHeader(1, 0, append([]byte{0x08}, body[1:]...)), ErrVersion},
 		{"no-model flag with embedded model", rawHeader(1, 0, append([]byte{flagModel | flagNoModel}, body[1:]...)), ErrHeader},
 		{"short body", rawHeader(1, 0, body[:30]), ErrHeader},
 		{"body ends in fields", rawHeader(1, 0, body[:len(body)-1]), ErrHeader},

@@ -26,6 +26,7 @@ func FuzzReader(f *testing.F) {
 	f.Add(append(bytes.Clone(a), c...))
 	f.Add(append(bytes.Clone(b), "junk"...))
 	f.Add([]byte(Magic))
+	f.Add(buildArchive(f, compressedHeader(3000), fs)) // a zstd-compressed model (model_embed.go)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out []byte
 		var err error

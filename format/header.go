@@ -39,7 +39,8 @@ const (
 const (
 	flagModel   = 1 << 0 // the model file is embedded in the header
 	flagNoModel = 1 << 1 // no model: name and hash are absent, no chunk frames
-	knownFlags  = flagModel | flagNoModel
+	flagZstd    = 1 << 2 // the embedded model is stored zstd-compressed (model_embed.go)
+	knownFlags  = flagModel | flagNoModel | flagZstd
 )
 
 // Header describes one archive: the model that coded it and how its content
@@ -63,7 +64,14 @@ type Header struct {
 	Lanes int
 	// Model is the embedded model file, or nil when the model is not
 	// embedded. A reader that uses it must check its hash against ModelHash.
+	// Readers return it decompressed, whatever its stored form.
 	Model []byte
+	// CompressModel stores Model as a Zstandard frame (SPEC.md section
+	// 4.2, flags bit 2). Readers set it when the model was stored so.
+	CompressModel bool
+	// ModelStored is, for a compressed model, the length of its Zstandard
+	// frame in the header. Readers set it; writers ignore it.
+	ModelStored int
 	// NoModel marks an archive that names no model: ModelName is empty,
 	// ModelHash zero, Model nil, and the archive holds no Chunk frames.
 	// It saves the 33+ bytes of model identity in archives of content that
@@ -92,6 +100,8 @@ func (h *Header) check() error {
 		return fmt.Errorf("lane count %d outside 1..%d", h.Lanes, MaxLanes)
 	case h.Model != nil && len(h.Model) == 0:
 		return errors.New("embedded model is empty")
+	case h.CompressModel && h.Model == nil:
+		return errors.New("a model to compress but none embedded")
 	case h.NoModel && (h.ModelName != "" || h.ModelHash != [32]byte{} || h.Model != nil):
 		return errors.New("an archive without a model has a model name, hash or file")
 	}
@@ -109,8 +119,17 @@ func AppendHeader(dst []byte, h *Header) ([]byte, error) {
 	}
 	var body []byte
 	var flags byte
+	var model []byte // the model's stored form
 	if h.Model != nil {
 		flags |= flagModel
+		model = h.Model
+	}
+	if h.CompressModel {
+		flags |= flagZstd
+		var err error
+		if model, err = compressModel(h.Model); err != nil {
+			return dst, fmt.Errorf("format: compressing the embedded model: %w", err)
+		}
 	}
 	if h.NoModel {
 		flags |= flagNoModel
@@ -124,9 +143,12 @@ func AppendHeader(dst []byte, h *Header) ([]byte, error) {
 	body = binary.AppendUvarint(body, uint64(h.RecordSize))
 	body = binary.AppendUvarint(body, uint64(h.ChunkRecords))
 	body = binary.AppendUvarint(body, uint64(h.Lanes))
-	if h.Model != nil {
+	if h.CompressModel {
 		body = binary.AppendUvarint(body, uint64(len(h.Model)))
-		body = append(body, h.Model...)
+	}
+	if h.Model != nil {
+		body = binary.AppendUvarint(body, uint64(len(model)))
+		body = append(body, model...)
 	}
 
 	start := len(dst)
@@ -165,6 +187,9 @@ func parseHeaderBody(body []byte, bodyOff int64, minor uint8, lim *Limits) (*Hea
 	h := &Header{Minor: minor, NoModel: flags&flagNoModel != 0}
 	if h.NoModel && flags&flagModel != 0 {
 		return nil, bad("header flags %#02x embed a model in an archive without one", flags)
+	}
+	if flags&flagZstd != 0 && flags&flagModel == 0 {
+		return nil, bad("header flags %#02x compress an embedded model that is not there", flags)
 	}
 	if !h.NoModel {
 		if err := parseModelID(&c, h, bad); err != nil {
@@ -230,30 +255,4 @@ func parseLayout(c *cursor, h *Header, bodyOff int64, lim *Limits) error {
 		return corrupt(bodyOff, ErrLimit, "chunk of %d bytes exceeds the limit of %d", cb, lim.MaxDecoded)
 	}
 	return nil
-}
-
-// parseEmbedded reads the embedded model, if the flags say there is one.
-func parseEmbedded(c *cursor, h *Header, bodyOff int64, flags byte, lim *Limits) (*Header, error) {
-	if flags&flagModel != 0 {
-		at := c.i
-		v, err := c.uvarint()
-		if err != nil {
-			return nil, corrupt(bodyOff+int64(at), ErrHeader, "embedded model length: %v", err)
-		}
-		if v < 1 {
-			return nil, corrupt(bodyOff+int64(at), ErrHeader, "embedded model is empty")
-		}
-		if v > uint64(lim.MaxModel) {
-			return nil, corrupt(bodyOff+int64(at), ErrLimit, "embedded model of %d bytes exceeds the limit of %d", v, lim.MaxModel)
-		}
-		m, ok := c.bytes(int(v))
-		if !ok {
-			return nil, corrupt(bodyOff+int64(c.i), ErrHeader, "header body ends inside the embedded model")
-		}
-		// The body buffer is fresh for every header, so the model may
-		// alias it; the three-index slice keeps appends off the rest.
-		h.Model = m[:len(m):len(m)]
-	}
-	// Bytes left in the body are fields of a later minor version: ignore.
-	return h, nil
 }

@@ -26,6 +26,13 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	}
+	// A model no registry knows, embedded zstd-compressed: the reader
+	// decompresses, parses and checks it.
+	if emb, err := EncodeAll(mnistSlice(f, 0, 3, vae.Threshold), nil, WithModel(customModel(f, 1)), WithEmbeddedModel(true), WithChunkRecords(2)); err == nil {
+		f.Add(emb)
+	} else {
+		f.Fatal(err)
+	}
 	// Built-in models are parsed on first use: parse them now, so that the
 	// allocation measured below is the decoder's alone.
 	for _, m := range Models() {

@@ -61,7 +61,8 @@ var goldenCases = []goldenCase{
 	{"8bit", "mnist", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 80, 120, vae.None)
 	}},
-	{"embedded", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	// Written before embedded models were compressed: the verbatim form.
+	{"embedded", "mnist-bin", []WOption{WithEmbeddedModel(true), WithEmbeddedModelRaw(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 120, 130, vae.Threshold)
 	}},
 	{"escapes-stored-tail", "mnist-bin", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
@@ -98,6 +99,9 @@ var goldenCases = []goldenCase{
 		d := append(h, mnistSlice(t, 350, 360, vae.None)...)
 		copy(d[16+4*784:], randomBytes(4*784, 5)) // a stored chunk
 		return d
+	}},
+	{"embedded-zstd", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+		return mnistSlice(t, 330, 340, vae.Threshold)
 	}},
 }
 

@@ -29,6 +29,7 @@ type wOptions struct {
 	lanes        int
 	concurrency  int
 	embed        bool
+	rawEmbed     bool // embed the model file verbatim (embed.go)
 	idx          bool
 	noIndex      bool // no index frame (index_writer.go)
 }
@@ -99,7 +100,8 @@ func WithEncoderConcurrency(n int) WOption {
 }
 
 // WithEmbeddedModel makes archives carry their model file, so that they
-// decode where the model is not built in. Default false.
+// decode where the model is not built in. Default false. The file is
+// stored zstd-compressed unless WithEmbeddedModelRaw says otherwise.
 func WithEmbeddedModel(b bool) WOption {
 	return func(o *wOptions) error {
 		o.embed = b

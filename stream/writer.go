@@ -267,6 +267,7 @@ func (z *Writer) prepare(sample []byte) error {
 		z.hdr.ModelHash = z.model.Hash()
 		if z.o.embed {
 			z.hdr.Model = z.model.File()
+			z.hdr.CompressModel = !z.o.rawEmbed
 		}
 	} else {
 		z.hdr.NoModel = true

@@ -171,6 +171,14 @@ func TestTrain(t *testing.T) {
 	// Embedded: decodes without -m, unless embedded models are refused.
 	must(t, dir, nil, "compress", "-m", "tiny.bbm", "--embed-model", "-o", "emb.bbans", "in")
 	must(t, dir, nil, "test", "emb.bbans")
+	tiny := len(get(t, filepath.Join(dir, "tiny.bbm")))
+	stored := regexp.MustCompile(`embedded model: yes, (\d+) bytes, stored zstd-compressed in (\d+) bytes`).FindSubmatch(must(t, dir, nil, "info", "emb.bbans").stdout)
+	if stored == nil || string(stored[1]) != strconv.Itoa(tiny) {
+		t.Errorf("info of emb.bbans does not show the %d-byte model stored compressed: %q", tiny, stored)
+	} else if n, _ := strconv.Atoi(string(stored[2])); n < 1 || n >= tiny || len(get(t, filepath.Join(dir, "emb.bbans"))) > len(get(t, filepath.Join(dir, "in.bbans")))+n+64 {
+		t.Errorf("the model is stored in %d bytes of %d; archives %d and %d bytes", n, tiny,
+			len(get(t, filepath.Join(dir, "emb.bbans"))), len(get(t, filepath.Join(dir, "in.bbans"))))
+	}
 	if r := bbans(t, dir, nil, "test", "--no-embedded-model", "emb.bbans"); r.code != exitFailure || !bytes.Contains(r.stderr, []byte("which it embeds, but --no-embedded-model refuses")) {
 		t.Errorf("--no-embedded-model: %v", r)
 	}

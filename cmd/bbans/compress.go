@@ -47,7 +47,7 @@ func newCompressFlags(e *env) (*flagSet, *compressFlags) {
 	addFileFlags(fs, &cf.ff, true)
 	fs.levels(&cf.level, "compression level: -1 fastest, -19 smallest")
 	stringFlag(fs, &cf.model, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data ("+defaultModels()+")", "m", "model")
-	boolFlag(fs, &cf.embed, "store the model in the archive, so it decodes where the model is unknown", "embed-model")
+	boolFlag(fs, &cf.embed, "store the model in the archive (zstd-compressed), so it decodes where the model is unknown", "embed-model")
 	intFlag(fs, &cf.chunk, "`N` records per chunk (smaller: faster random access, a little more rate)", "chunk")
 	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk", "lanes")
 	boolFlag(fs, &cf.noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")

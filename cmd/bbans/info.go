@@ -152,9 +152,13 @@ func printHeader(w io.Writer, h *format.Header) {
 		}
 		fmt.Fprintf(w, "  model:          %s, %s\n", name, where)
 		fmt.Fprintf(w, "  model sha256:   %s\n", hex.EncodeToString(h.ModelHash[:]))
-		if h.Model != nil {
-			fmt.Fprintf(w, "  embedded model: yes, %d bytes\n", len(h.Model))
-		} else {
+		switch {
+		case h.Model != nil && h.CompressModel:
+			fmt.Fprintf(w, "  embedded model: yes, %d bytes, stored zstd-compressed in %d bytes (%.1f%%)\n",
+				len(h.Model), h.ModelStored, 100*float64(h.ModelStored)/float64(len(h.Model)))
+		case h.Model != nil:
+			fmt.Fprintf(w, "  embedded model: yes, %d bytes, stored verbatim\n", len(h.Model))
+		default:
 			fmt.Fprintf(w, "  embedded model: no\n")
 		}
 	}
