@@ -36,14 +36,17 @@ func compressModel(model []byte) ([]byte, error) {
 
 // decompressModel decodes the Zstandard frame stored, which must give
 // exactly size bytes; size has been checked against the reader's limit.
-// The decoder is made per call with bounds for this size: its window and
-// its output may not exceed size.
+// The decoder is made per call with bounds for this size: its output may
+// not exceed the capacity of a buffer of size bytes (WithDecodeAllCapLimit),
+// nor its window size, or zstd's smallest window of 1 KiB for smaller
+// models (zstd rounds a single segment's window up to it).
 func decompressModel(stored []byte, size int) ([]byte, error) {
+	bound := uint64(max(size, zstd.MinWindowSize))
 	dec, err := zstd.NewReader(nil,
 		zstd.WithDecoderConcurrency(1),
 		zstd.WithDecoderLowmem(true),
-		zstd.WithDecoderMaxMemory(uint64(size)),
-		zstd.WithDecoderMaxWindow(uint64(max(size, zstd.MinWindowSize))),
+		zstd.WithDecoderMaxMemory(bound),
+		zstd.WithDecoderMaxWindow(bound),
 		zstd.WithDecodeAllCapLimit(true))
 	if err != nil {
 		return nil, err
@@ -90,7 +93,10 @@ func parseEmbedded(c *cursor, h *Header, bodyOff int64, flags byte, lim *Limits)
 	if v < 1 {
 		return nil, corrupt(bodyOff+int64(at), ErrHeader, "embedded model is empty")
 	}
-	if v > uint64(lim.MaxModel) {
+	// A verbatim model is what the limit bounds; a compressed one's frame
+	// is already in memory, bounded by the header limit, and may be a
+	// little longer than a tiny model.
+	if !h.CompressModel && v > uint64(lim.MaxModel) {
 		return nil, corrupt(bodyOff+int64(at), ErrLimit, "embedded model of %d bytes exceeds the limit of %d", v, lim.MaxModel)
 	}
 	at = c.i

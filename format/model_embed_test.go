@@ -27,6 +27,29 @@ func compressedHeader(n int) *Header {
 	return h
 }
 
+// TestCompressedModelSizes round-trips models around zstd's smallest
+// window (1 KiB) and its block size (128 KiB).
+func TestCompressedModelSizes(t *testing.T) {
+	for _, n := range []int{1, 9, 1023, 1024, 1025, 5000, 128<<10 - 1, 128<<10 + 1} {
+		h := compressedHeader(n)
+		b, err := AppendHeader(nil, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := NewReader(bytes.NewReader(b), Limits{MaxModel: max(n, 2)}).ReadHeader()
+		if err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		if !bytes.Equal(got.Model, h.Model) {
+			t.Errorf("%d bytes: the model read back differs", n)
+		}
+		// One byte less of limit than the model: refused.
+		if _, err := NewReader(bytes.NewReader(b), Limits{MaxModel: n - 1}).ReadHeader(); n > 1 && !errors.Is(err, ErrLimit) {
+			t.Errorf("%d bytes, limit %d: %v, want ErrLimit", n, n-1, err)
+		}
+	}
+}
+
 func TestCompressedModelRoundTrip(t *testing.T) {
 	h := compressedHeader(20000)
 	fs, want := testFrames(h, 5)
