@@ -69,14 +69,6 @@ func TestEmbeddedModelCompressed(t *testing.T) {
 	}
 }
 
-func uvarintLen(n int) int {
-	l := 1
-	for ; n >= 0x80; n >>= 7 {
-		l++
-	}
-	return l
-}
-
 // TestEmbeddedZstdGolden checks the golden archive's compressed model
 // against the built-in file it was made from.
 func TestEmbeddedZstdGolden(t *testing.T) {

@@ -90,7 +90,7 @@ func (z *Writer) modelPays() bool {
 	}
 	// An embedded model is what the caller asked for, not a cost to weigh.
 	h := z.hdr
-	h.Model = nil
+	h.Model, h.CompressModel = nil, false
 	hw, _ := format.AppendHeader(nil, &h)
 	nh := z.noModelHeader(0)
 	hn, _ := format.AppendHeader(nil, &nh)
