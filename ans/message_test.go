@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"math/rand/v2"
 	"testing"
 )
@@ -147,7 +149,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 				t.Fatalf("lanes=%d pushes=%d: %v", lanes, pushes, err)
 			}
 			if !got.Equal(m) {
-				t.Fatalf("lanes=%d pushes=%d: unmarshalled message differs", lanes, pushes)
+				t.Fatalf("lanes=%d pushes=%d: unmarshalled message differs (-marshalled +unmarshalled):\n%s", lanes, pushes,
+					cmp.Diff(m, &got, cmp.AllowUnexported(Message{}), cmpopts.EquateEmpty()))
 			}
 		}
 	}

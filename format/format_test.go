@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"io"
 	"math/rand/v2"
-	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -180,8 +181,8 @@ func TestHeaderRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(*got, tt.h) {
-				t.Errorf("read %+v, wrote %+v", *got, tt.h)
+			if diff := cmp.Diff(tt.h, *got); diff != "" {
+				t.Errorf("header read back (-wrote +read):\n%s", diff)
 			}
 			if r.Offset() != int64(len(b)) {
 				t.Errorf("Offset = %d after a header of %d bytes", r.Offset(), len(b))
@@ -232,8 +233,8 @@ func TestFrameRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(gh, h) {
-			t.Errorf("header %+v, want %+v", gh, h)
+		if diff := cmp.Diff(h, gh); diff != "" {
+			t.Errorf("header (-want +got):\n%s", diff)
 		}
 		var tot Totals
 		for i, wf := range fs {
@@ -241,9 +242,9 @@ func TestFrameRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("frame %d: %v", i, err)
 			}
-			if f.Type != wf.Type || f.Records != wf.Records || f.DecodedLen != wf.DecodedLen || f.CRC != wf.CRC || !bytes.Equal(f.Payload, wf.Payload) {
-				t.Errorf("frame %d: got %v %d %d %#x %x, want %v %d %d %#x %x", i,
-					f.Type, f.Records, f.DecodedLen, f.CRC, f.Payload, wf.Type, wf.Records, wf.DecodedLen, wf.CRC, wf.Payload)
+			// Offset is set by the reader alone.
+			if diff := cmp.Diff(wf, f, cmpopts.IgnoreFields(Frame{}, "Offset")); diff != "" {
+				t.Errorf("frame %d (-want +got):\n%s", i, diff)
 			}
 			tot.Add(f)
 		}
@@ -251,8 +252,11 @@ func TestFrameRoundTrip(t *testing.T) {
 		if err != nil || end.Type != End {
 			t.Fatalf("end frame: %v, %v", end, err)
 		}
-		if tot.Len != int64(len(want)) || tot.CRC != Checksum(want) || end.DecodedLen != tot.Len || end.CRC != tot.CRC || end.Records != tot.Records {
-			t.Errorf("end frame %+v, totals %+v, content %d bytes CRC %#x", end, tot, len(want), Checksum(want))
+		if tot.Len != int64(len(want)) || tot.CRC != Checksum(want) {
+			t.Errorf("frames add up to %+v; content %d bytes CRC %#x", tot, len(want), Checksum(want))
+		}
+		if diff := cmp.Diff(Totals{Records: end.Records, Len: end.DecodedLen, CRC: end.CRC}, tot); diff != "" {
+			t.Errorf("end frame against the frames' totals (-end +frames):\n%s", diff)
 		}
 		if f, err := r.Next(); err != io.EOF {
 			t.Errorf("Next after end = %v, %v; want io.EOF", f, err)

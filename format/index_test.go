@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"io"
 	"testing"
 )
@@ -112,8 +113,8 @@ func TestIndexRoundTrip(t *testing.T) {
 				if (m.IndexLen > 0) != c.indexed[i] {
 					t.Errorf("member %d: read through an index %v, want %v", i, m.IndexLen > 0, c.indexed[i])
 				}
-				if tot := m.Totals(); tot.Records != m.End.Records || tot.Len != m.End.DecodedLen || tot.CRC != m.End.CRC {
-					t.Errorf("member %d: frames add up to %+v, end frame %+v", i, tot, m.End)
+				if diff := cmp.Diff(Totals{Records: m.End.Records, Len: m.End.DecodedLen, CRC: m.End.CRC}, m.Totals()); diff != "" {
+					t.Errorf("member %d: end frame against the frames' totals (-end +frames):\n%s", i, diff)
 				}
 			}
 			checkAgainstWalk(t, c.data, ms)
@@ -165,8 +166,8 @@ func checkAgainstWalk(t *testing.T, data []byte, ms []Member) {
 				t.Fatalf("archive %d: ReadMembers lists %d data frames, the Reader finds more", i, len(data))
 			}
 			want := FrameRef{Offset: f.Offset, IndexEntry: IndexEntry{Len: r.Offset() - f.Offset, Records: f.Records, DecodedLen: f.DecodedLen, CRC: f.CRC}}
-			if data[k] != want {
-				t.Fatalf("archive %d, data frame %d: ReadMembers %v, the Reader %v", i, k, data[k], want)
+			if diff := cmp.Diff(want, data[k]); diff != "" {
+				t.Fatalf("archive %d, data frame %d (-Reader +ReadMembers):\n%s", i, k, diff)
 			}
 			k++
 		}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -112,13 +113,9 @@ func TestRates(t *testing.T) {
 	// Records of 2 dims: 10 bits for the first, then 2 bits each.
 	tr := &Trace{Dims: 2, Bits: []int64{0, 10, 12, 14, 16}}
 	record, moving, cum := tr.Rates(2)
-	wantR := []float64{5, 1, 1, 1}
-	wantM := []float64{5, 3, 1, 1}
-	wantC := []float64{5, 3, 14.0 / 6, 2}
-	for i := range wantR {
-		if record[i] != wantR[i] || moving[i] != wantM[i] || cum[i] != wantC[i] {
-			t.Errorf("record %d: %v %v %v, want %v %v %v", i+1, record[i], moving[i], cum[i], wantR[i], wantM[i], wantC[i])
-		}
+	want := [][]float64{{5, 1, 1, 1}, {5, 3, 1, 1}, {5, 3, 14.0 / 6, 2}}
+	if diff := cmp.Diff(want, [][]float64{record, moving, cum}); diff != "" {
+		t.Errorf("rates per record, moving, cumulative (-want +got):\n%s", diff)
 	}
 }
 
