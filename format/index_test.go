@@ -273,3 +273,39 @@ func TestIndexTruncated(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexLookalike ends an archive without an index in content that looks
+// like an index footer: random access must walk it, not fail.
+func TestIndexLookalike(t *testing.T) {
+	h := testHeader(false)
+	fs, want := testFrames(h, 8)
+	plain := buildArchive(t, h, fs[:4]) // up to a chunk, no tail
+	for name, n := range map[string]uint32{
+		"small":       20,
+		"huge":        1 << 30,
+		"to a frame":  0, // the distance to the stored frame's start, below
+		"past header": uint32(len(plain)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tail := []byte{1, 2, 3}
+			if name == "to a frame" {
+				n = uint32(8 + 10 + len(fs[3].Payload) + 15) // roughly back into the frames
+			}
+			tail = binary.LittleEndian.AppendUint32(tail, n)
+			tail = append(tail, indexMagic...)
+			h2 := *h
+			h2.RecordSize = 16 // room for a tail of 11 bytes
+			h2.ChunkRecords = 2
+			f := &Frame{Type: Tail, DecodedLen: int64(len(tail)), CRC: Checksum(tail), Payload: tail}
+			a := buildArchive(t, &h2, []*Frame{f})
+			b := append(bytes.Clone(plain), a...)
+			got, ms, err := decodeAt(b, Limits{})
+			if err != nil {
+				t.Fatalf("content ending like an index footer: %v", err)
+			}
+			if len(ms) != 2 || !bytes.Equal(got, append(bytes.Clone(want[:len(want)-len(fs[4].Payload)]), tail...)) {
+				t.Fatalf("%d members, content differs", len(ms))
+			}
+		})
+	}
+}

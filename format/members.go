@@ -27,6 +27,8 @@ type Member struct {
 	// IndexOffset and IndexLen place the index frame that Frames were read
 	// from; both are 0 for an archive whose frame headers were walked.
 	IndexOffset, IndexLen int64
+
+	walkedIndex bool // walking met an index frame
 }
 
 // Totals returns what the member's frames add up to.
@@ -44,7 +46,9 @@ func (m *Member) Totals() Totals {
 // (SPEC.md section 4.11) is read through its index: the end frame, the index
 // frame and the header, three reads. The archives before the first one
 // without an index are found by walking their frame headers from the start
-// of the input, which skips payloads without reading them.
+// of the input, which skips payloads without reading them. An archive whose
+// index is damaged or lying is an error, found by that walk; bytes that only
+// look like an index footer (the end of a tail's content) are not.
 //
 // What is checked: the header, every frame header walked, the end frames'
 // totals against the frames (their CRCs combined), and for an index its
@@ -65,13 +69,18 @@ func ReadMembers(r io.ReaderAt, size int64, lim Limits, maxFrames int) ([]Member
 	var tail []Member // indexed archives at the end, last first
 	frames := 0
 	pos := size
+	var indexErr error // why the archive ending at pos could not be read through its index
 	for pos > 0 {
 		m, err := indexedMemberBefore(r, pos, &lim)
 		if err == errNoIndex {
 			break
 		}
 		if err != nil {
-			return nil, err
+			// Either the index is damaged or lying, or the content of the
+			// last frame merely ends like an index footer. Walking the
+			// archive tells which: an index frame it meets is reported.
+			indexErr = err
+			break
 		}
 		if frames += len(m.Frames); frames > maxFrames {
 			return nil, corrupt(m.Offset, ErrLimit, "more than %d frames", maxFrames)
@@ -84,6 +93,9 @@ func ReadMembers(r io.ReaderAt, size int64, lim Limits, maxFrames int) ([]Member
 		m, err := walkMember(r, off, pos, &lim, maxFrames-frames)
 		if err != nil {
 			return nil, err
+		}
+		if m.walkedIndex && indexErr != nil && m.End.Offset+frameHeaderLen(m.End.Records, m.End.DecodedLen, 0) == pos {
+			return nil, indexErr
 		}
 		frames += len(m.Frames)
 		out = append(out, *m)
@@ -149,6 +161,7 @@ func walkMember(r io.ReaderAt, off, end int64, lim *Limits, maxFrames int) (*Mem
 		if len(m.Frames) >= maxFrames {
 			return nil, corrupt(p, ErrLimit, "more than the %d frames allowed", maxFrames)
 		}
+		m.walkedIndex = m.walkedIndex || f.typ == Index
 		ref := FrameRef{Offset: p, IndexEntry: IndexEntry{Len: next - p, Records: f.records, DecodedLen: f.decoded, CRC: f.crc}}
 		if !f.typ.IsData() {
 			ref.Records, ref.DecodedLen = 0, 0
