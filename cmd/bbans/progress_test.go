@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -82,4 +83,44 @@ func TestProgressSilent(t *testing.T) {
 	if !strings.HasPrefix(s, "(stdin) -> (stdout): 31360 -> ") || !strings.Contains(s, "bits/dim") || !strings.HasSuffix(s, " MB/s\n") {
 		t.Errorf("summary on a terminal: %q", s)
 	}
+}
+
+// TestProgressEnd: when the bar was drawn, done draws the final figures
+// (100%, the summary's sizes) before clearing the line, so the bar never
+// ends short, as it did on concatenated archives.
+func TestProgressEnd(t *testing.T) {
+	var buf syncBuffer
+	e := &env{stderr: &buf, stderrIsTerminal: true, stderrWidth: func() int { return 120 }}
+	p := newProgress(e, "two.bbans", 2000, false, 784)
+	p.packed.Store(700)
+	p.raw.Store(7840)
+	p.draw() // as the ticker would, mid-way
+	p.packed.Store(2000)
+	p.raw.Store(15680)
+	p.done()
+	segs := strings.Split(buf.String(), "\r")
+	if len(segs) < 3 || segs[len(segs)-1] != "\x1b[K" {
+		t.Fatalf("bar output %q: want draws, then a cleared line", buf.String())
+	}
+	if last := segs[len(segs)-2]; !strings.Contains(last, "100%") || !strings.Contains(last, "2000 B -> 15.7 kB") || !strings.Contains(last, "20 records") {
+		t.Errorf("last bar %q, want 100%%, 2000 B -> 15.7 kB, 20 records", last)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the bar's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
