@@ -2,9 +2,10 @@
 // integer inference: uint8 activations times int8 weights into int32
 // accumulators, for one record (GEMV) and for a batch of records (GEMM),
 // plus the requantisation step that turns accumulators into the next layer's
-// uint8 activations by an integer multiply and shift; and the two kernels of
-// a logistic mixer for context mixing, [DotInt16] and [TrainInt16] (int16
-// inputs and weights, specified in mixer.go's docs).
+// uint8 activations by an integer multiply and shift; and the kernels of a
+// logistic mixer for context mixing: [DotInt16] and [TrainInt16] (int16
+// inputs and weights, as paq8's mixer) and [DotInt32] and [TrainInt32]
+// (int32, exact in int64, as vae/cmix's).
 //
 // # Exactness
 //

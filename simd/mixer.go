@@ -71,3 +71,52 @@ func trainInt16(l Level, x, w []int16, err int16) {
 	}
 	trainInt16Generic(x, w, err)
 }
+
+// The int32 kernels are for mixers with wider weights and exact sums, as
+// vae/cmix's first-layer mixers (TestInt32MatchesCmix spells out that
+// they compute its arithmetic): inputs and weights are int32, the dot
+// product is exact in int64, and training clamps each weight to a limit:
+//
+//	d := simd.DotInt32(st, w) >> 16                // st: 24 stretches and a bias
+//	e := (int64(bit)<<16 - int64(squash(d))) * rate // |e| <= 2^22 fits int32
+//	simd.TrainInt32(st, w, int32(e), 16, weightMax)
+
+// DotInt32 returns the sum of int64(x[i])*int64(w[i]) (len(w) must equal
+// len(x)) in int64 arithmetic modulo 2^64: every product is exact, and so
+// is the sum of fewer than 2 of the largest ones; below that (any mixer)
+// the result is the exact dot product.
+func DotInt32(x, w []int32) int64 {
+	if len(w) != len(x) {
+		panic(fmt.Sprintf("simd: DotInt32 of %d inputs, %d weights", len(x), len(w)))
+	}
+	return dotInt32(Current(), x, w)
+}
+
+// TrainInt32 moves each weight w[i] (len(w) must equal len(x)) by its
+// input times err:
+//
+//	w[i] = int32(clamp(int64(w[i]) + int64(x[i])*int64(err) >> shift, -limit, limit))
+//
+// with the product exact in int64, >> arithmetic (floor), shift in
+// [0, 63] and limit in [0, 2^31-1].
+func TrainInt32(x, w []int32, err int32, shift uint, limit int32) {
+	if len(w) != len(x) || shift > 63 || limit < 0 {
+		panic(fmt.Sprintf("simd: TrainInt32 of %d inputs, %d weights, shift %d, limit %d", len(x), len(w), shift, limit))
+	}
+	trainInt32(Current(), x, w, err, shift, limit)
+}
+
+func dotInt32(l Level, x, w []int32) int64 {
+	if l != Generic && len(x) >= 8 {
+		return dotInt32Arch(l, x, w)
+	}
+	return dotInt32Generic(x, w)
+}
+
+func trainInt32(l Level, x, w []int32, err int32, shift uint, limit int32) {
+	if l != Generic && len(x) >= 8 {
+		trainInt32Arch(l, x, w, err, shift, limit)
+		return
+	}
+	trainInt32Generic(x, w, err, shift, limit)
+}

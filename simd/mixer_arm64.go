@@ -42,3 +42,40 @@ func trainInt16Arch(_ Level, x, w []int16, err int16) {
 		trainInt16Generic(x[n&^7:], w[n&^7:n], err)
 	}
 }
+
+// dotInt32NEON is the DotInt32 reference over the first n&^3 elements:
+// SMLAL/SMLAL2 (exact int64 products, accumulated in int64).
+//
+//go:noescape
+func dotInt32NEON(x, w *int32, n int) int64
+
+// trainInt32NEON is the TrainInt32 reference over the first n&^3
+// elements: SMULL/SMULL2 by err, SSHL by -shift (arithmetic), SADDW the
+// weights, a clamp by CMGT and BIT, and XTN (exact after the clamp):
+//
+//	for i := 0; i < n&^3; i++ {
+//		t := int64(w[i]) + int64(x[i])*int64(err)>>shift
+//		w[i] = int32(min(max(t, -int64(limit)), int64(limit)))
+//	}
+//
+//go:noescape
+func trainInt32NEON(x, w *int32, n int, err int32, shift uint64, limit int64)
+
+// dotInt32Arch is dotInt32 at level l > Generic for len(x) >= 8.
+func dotInt32Arch(_ Level, x, w []int32) int64 {
+	n := len(x)
+	s := dotInt32NEON(&x[0], &w[0], n)
+	if n%4 != 0 {
+		s += dotInt32Generic(x[n&^3:], w[n&^3:n])
+	}
+	return s
+}
+
+// trainInt32Arch is trainInt32 at level l > Generic for len(x) >= 8.
+func trainInt32Arch(_ Level, x, w []int32, err int32, shift uint, limit int32) {
+	n := len(x)
+	trainInt32NEON(&x[0], &w[0], n, err, uint64(shift), int64(limit))
+	if n%4 != 0 {
+		trainInt32Generic(x[n&^3:], w[n&^3:n], err, shift, limit)
+	}
+}

@@ -71,3 +71,71 @@ train_loop:
 
 train_done:
 	RET
+
+// func dotInt32NEON(x, w *int32, n int) int64
+TEXT ·dotInt32NEON(SB), NOSPLIT, $0-32
+	MOVD x+0(FP), R0
+	MOVD w+8(FP), R1
+	MOVD n+16(FP), R2
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	LSR  $2, R2, R2
+	CBZ  R2, dotq_sum
+
+dotq_loop:
+	VLD1.P 16(R0), [V1.S4]
+	VLD1.P 16(R1), [V2.S4]
+	WORD   $0x0ea28030 // SMLAL V16.2D, V1.2S, V2.2S
+	WORD   $0x4ea28031 // SMLAL2 V17.2D, V1.4S, V2.4S
+	SUBS   $1, R2, R2
+	BNE    dotq_loop
+
+dotq_sum:
+	WORD $0x4ef18610 // ADD V16.2D, V16.2D, V17.2D
+	WORD $0x5ef1ba00 // ADDP D0, V16.2D
+	VMOV V0.D[0], R4
+	MOVD R4, ret+24(FP)
+	RET
+
+// func trainInt32NEON(x, w *int32, n int, err int32, shift uint64, limit int64)
+TEXT ·trainInt32NEON(SB), NOSPLIT, $0-48
+	MOVD  x+0(FP), R0
+	MOVD  w+8(FP), R1
+	MOVD  n+16(FP), R2
+	MOVW  err+24(FP), R4
+	MOVD  shift+32(FP), R3
+	MOVD  limit+40(FP), R5
+	NEG   R3, R3
+	NEG   R5, R6
+	WORD  $0x4e080c7f // DUP V31.2D, X3
+	WORD  $0x4e080cbd // DUP V29.2D, X5
+	WORD  $0x4e080cdc // DUP V28.2D, X6
+	WORD  $0x4e040c9e // DUP V30.4S, W4
+	LSR   $2, R2, R2
+	CBZ   R2, trainq_done
+
+trainq_loop:
+	VLD1.P 16(R0), [V1.S4]
+	VLD1   (R1), [V2.S4]
+	WORD   $0x0ebec023 // SMULL V3.2D, V1.2S, V30.2S
+	WORD   $0x4ebec024 // SMULL2 V4.2D, V1.4S, V30.4S
+	WORD   $0x4eff4463 // SSHL V3.2D, V3.2D, V31.2D
+	WORD   $0x4eff4484 // SSHL V4.2D, V4.2D, V31.2D
+	WORD   $0x0ea21063 // SADDW V3.2D, V3.2D, V2.2S
+	WORD   $0x4ea21084 // SADDW2 V4.2D, V4.2D, V2.4S
+	WORD   $0x4efd3465 // CMGT V5.2D, V3.2D, V29.2D
+	WORD   $0x6ea51fa3 // BIT V3.16B, V29.16B, V5.16B
+	WORD   $0x4efd3486 // CMGT V6.2D, V4.2D, V29.2D
+	WORD   $0x6ea61fa4 // BIT V4.16B, V29.16B, V6.16B
+	WORD   $0x4ee33785 // CMGT V5.2D, V28.2D, V3.2D
+	WORD   $0x6ea51f83 // BIT V3.16B, V28.16B, V5.16B
+	WORD   $0x4ee43786 // CMGT V6.2D, V28.2D, V4.2D
+	WORD   $0x6ea61f84 // BIT V4.16B, V28.16B, V6.16B
+	WORD   $0x0ea12862 // XTN V2.2S, V3.2D
+	WORD   $0x4ea12882 // XTN2 V2.4S, V4.2D
+	VST1.P [V2.S4], 16(R1)
+	SUBS   $1, R2, R2
+	BNE    trainq_loop
+
+trainq_done:
+	RET

@@ -27,3 +27,22 @@ func trainInt16Generic(x, w []int16, err int16) {
 func sat16(v int32) int32 {
 	return min(max(v, -1<<15), 1<<15-1)
 }
+
+// dotInt32Generic is the reference for DotInt32; len(w) == len(x).
+func dotInt32Generic(x, w []int32) int64 {
+	w = w[:len(x)]
+	var sum int64
+	for i, v := range x {
+		sum += int64(v) * int64(w[i])
+	}
+	return sum
+}
+
+// trainInt32Generic is the reference for TrainInt32; len(w) == len(x).
+func trainInt32Generic(x, w []int32, err int32, shift uint, limit int32) {
+	w = w[:len(x)]
+	for i, v := range x {
+		t := int64(w[i]) + int64(v)*int64(err)>>shift
+		w[i] = int32(min(max(t, -int64(limit)), int64(limit)))
+	}
+}

@@ -75,6 +75,89 @@ func mixCase(t *testing.T, x, w []int16, shift uint, err int16) {
 	})
 }
 
+// fillInt32 sets x by mode: random, the extremes, random extremes per
+// element, or a mixer's ranges (stretch inputs, weights within 2^22).
+func fillInt32(rng *rand.Rand, x []int32, m fillMode, small int32) {
+	for i := range x {
+		switch m {
+		case fillRandom:
+			x[i] = int32(rng.Uint32())
+		case fillMax:
+			x[i] = 1<<31 - 1
+		case fillMin:
+			x[i] = -1 << 31
+		case fillZero:
+			x[i] = rng.Int32N(2*small+1) - small
+		case fillMixed:
+			x[i] = [...]int32{-1 << 31, -1<<31 + 1, -1 << 22, -2047, -1, 0, 1, 2047, 1 << 22, 1<<31 - 1}[rng.IntN(10)]
+		}
+	}
+}
+
+// guarded32 is guarded with w's values inside.
+func guarded32(t *testing.T, w []int32) ([]int32, func()) {
+	out, check := guarded(t, len(w))
+	copy(out, w)
+	return out, check
+}
+
+// mix32Case cross-checks DotInt32 and TrainInt32 on every level.
+func mix32Case(t *testing.T, x, w []int32, err int32, shift uint, limit int32) {
+	t.Helper()
+	name := fmt.Sprintf("n=%d err=%d shift=%d limit=%d", len(x), err, shift, limit)
+	checkLevels(t, "DotInt32 "+name, 1, func(l Level, res []int64) {
+		res[0] = dotInt32(l, x, w)
+	})
+	checkLevels(t, "TrainInt32 "+name, len(w), func(l Level, res []int32) {
+		ww, check := guarded32(t, w)
+		trainInt32(l, x, ww, err, shift, limit)
+		check()
+		copy(res, ww)
+	})
+}
+
+func TestMixer32CrossCheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	errs := []int32{-1 << 31, -1<<31 + 1, -1 << 22, -1, 0, 1, 64 << 16, 1<<31 - 1}
+	limits := []int32{0, 1, 1 << 22, 1<<31 - 1}
+	for i, n := range crossMix {
+		for j, mode := range []fillMode{fillRandom, fillMax, fillMin, fillZero, fillMixed} {
+			x := edgeInt32(t, n)
+			fillInt32(rng, x, mode, 2047)
+			w := make([]int32, n)
+			fillInt32(rng, w, fillMode((i+j)%5), 1<<22)
+			shift := uint(i*5+j) % 64
+			if j == 0 {
+				shift = []uint{0, 16, 17, 63}[i%4]
+			}
+			mix32Case(t, x, w, errs[(i+j)%len(errs)], shift, limits[(i+2*j)%len(limits)])
+			mix32Case(t, x, w, int32(rng.Uint32()), 16, 1<<22)
+		}
+	}
+}
+
+// TestDotInt32Definition checks the exact sum, and the wrap of a sum of
+// the largest products, on every level.
+func TestDotInt32Definition(t *testing.T) {
+	x := make([]int32, 40)
+	w := make([]int32, 40)
+	var want int64
+	for i := range x {
+		x[i], w[i] = int32(i*1000-20000), int32(1<<22-i*77777)
+		want += int64(x[i]) * int64(w[i])
+	}
+	big := []int32{-1 << 31, -1 << 31, -1 << 31, -1 << 31, -1 << 31, -1 << 31, -1 << 31, -1 << 31, 3}
+	for _, l := range Levels() {
+		if got := dotInt32(l, x, w); got != want {
+			t.Errorf("level %v: DotInt32 = %d, want %d", l, got, want)
+		}
+		// Nine products: eight of 2^62 (wrapping to 0 mod 2^64) and 9.
+		if got := dotInt32(l, big, big); got != 9 {
+			t.Errorf("level %v: DotInt32 of 2^62 products = %d, want 9 (mod 2^64)", l, got)
+		}
+	}
+}
+
 func TestMixerCrossCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	errs := []int16{-32768, -32767, -1, 0, 1, 7, 1000, -4096, 32767}
@@ -165,9 +248,13 @@ func TestTrainInt16Definition(t *testing.T) {
 
 func TestMixerLengthMismatch(t *testing.T) {
 	for name, f := range map[string]func(){
-		"dot":   func() { DotInt16(make([]int16, 3), make([]int16, 4), 0) },
-		"shift": func() { DotInt16(make([]int16, 3), make([]int16, 3), 32) },
-		"train": func() { TrainInt16(make([]int16, 5), make([]int16, 4), 1) },
+		"dot":     func() { DotInt16(make([]int16, 3), make([]int16, 4), 0) },
+		"shift":   func() { DotInt16(make([]int16, 3), make([]int16, 3), 32) },
+		"train":   func() { TrainInt16(make([]int16, 5), make([]int16, 4), 1) },
+		"dot32":   func() { DotInt32(make([]int32, 3), make([]int32, 4)) },
+		"train32": func() { TrainInt32(make([]int32, 4), make([]int32, 5), 1, 16, 1) },
+		"shift32": func() { TrainInt32(make([]int32, 4), make([]int32, 4), 1, 64, 1) },
+		"limit32": func() { TrainInt32(make([]int32, 4), make([]int32, 4), 1, 16, -1) },
 	} {
 		func() {
 			defer func() {
@@ -195,5 +282,51 @@ func FuzzMixer(f *testing.F) {
 			w[i] = int16(pick(data, rng)) | int16(pick(data, rng))<<8
 		}
 		mixCase(t, x, w, uint(shift)%32, err)
+		x32 := make([]int32, int(n))
+		w32 := make([]int32, int(n))
+		for i := range x32 {
+			x32[i] = int32(x[i]) << (shift % 17)
+			w32[i] = int32(w[i])<<16 | int32(uint16(x[i]))
+		}
+		mix32Case(t, x32, w32, int32(err)<<(shift%17), uint(shift)%64, int32(shift&127)<<24|int32(n))
 	})
+}
+
+// TestInt32MatchesCmix spells out the mixer arithmetic of vae/cmix
+// (predict and update of its first-layer mixers: 25 int32 inputs, stretch
+// values and a bias of 256, int32 weights within 2^22, errors of
+// (bit<<16 - p)*rate) and checks that DotInt32 and TrainInt32 compute it on
+// every level, so that package can call them without changing a bit.
+func TestInt32MatchesCmix(t *testing.T) {
+	const nIn, weightMax = 25, 1 << 22
+	rng := rand.New(rand.NewPCG(27, 28))
+	for range 3000 {
+		st := make([]int32, nIn)
+		fillInt32(rng, st[:nIn-1], fillZero, 2047)
+		st[nIn-1] = 256
+		w := make([]int32, nIn)
+		fillInt32(rng, w, fillZero, weightMax)
+		var d int64
+		for j := range nIn {
+			d += int64(w[j]) * int64(st[j])
+		}
+		rate := int64(1 + rng.IntN(64))
+		e := (int64(rng.IntN(2))<<16 - int64(1+rng.IntN(1<<16-1))) * rate
+		want := append([]int32(nil), w...)
+		for j := range nIn {
+			want[j] = int32(min(max(int64(want[j])+(int64(st[j])*e)>>16, -weightMax), weightMax))
+		}
+		for _, l := range Levels() {
+			if got := dotInt32(l, st, w); got != d {
+				t.Fatalf("level %v: dot %d, cmix %d", l, got, d)
+			}
+			got := append([]int32(nil), w...)
+			trainInt32(l, st, got, int32(e), 16, weightMax)
+			for j := range got {
+				if got[j] != want[j] {
+					t.Fatalf("level %v: weight %d trained to %d, cmix %d", l, j, got[j], want[j])
+				}
+			}
+		}
+	}
 }
