@@ -222,7 +222,10 @@ func (z *Reader) next() (*Frame, error) {
 		if typ&Skippable == 0 && !typ.IsData() && typ != End {
 			return nil, corrupt(start, ErrFrameType, "frame type %#02x is not known to this reader and not skippable", t)
 		}
-		if payload > int64(z.lim.MaxPayload) {
+		// An index is read in small pieces and discarded, so it is allowed
+		// the length writers may give it whatever the payload limit: a
+		// reader that can hold the chunks can always pass the index.
+		if payload > int64(z.lim.MaxPayload) && (typ != Index || payload > MaxIndexPayload) {
 			return nil, corrupt(start, ErrLimit, "%v frame payload of %d bytes exceeds the limit of %d", typ, payload, z.lim.MaxPayload)
 		}
 		if typ.IsData() && decoded > int64(z.lim.MaxDecoded) {
