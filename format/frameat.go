@@ -58,7 +58,7 @@ func parseFrameHeader(b []byte, cut bool, off int64, h *Header, lim *Limits) (fr
 	if t&Skippable == 0 && !t.IsData() && t != End {
 		return f, corrupt(off, ErrFrameType, "frame type %#02x is not known to this reader and not skippable", byte(t))
 	}
-	if f.payload > int64(lim.MaxPayload) {
+	if f.payload > int64(lim.MaxPayload) && (t != Index || f.payload > MaxIndexPayload) { // as Reader.Next
 		return f, corrupt(off, ErrLimit, "%v frame payload of %d bytes exceeds the limit of %d", t, f.payload, lim.MaxPayload)
 	}
 	if t.IsData() && f.decoded > int64(lim.MaxDecoded) {

@@ -243,8 +243,11 @@ func indexedMemberBefore(r io.ReaderAt, pos int64, lim *Limits) (*Member, error)
 	// From here on the archive claims an index: anything wrong is an error.
 	n := int64(binary.LittleEndian.Uint32(foot[:]))
 	s := e - n
+	if n > MaxIndexPayload+maxFrameHeader {
+		return nil, corrupt(e-int64(len(foot)), ErrLimit, "index frame of %d bytes exceeds the most an index may have, %d", n, MaxIndexPayload)
+	}
 	if n > int64(lim.MaxPayload)+maxFrameHeader {
-		return nil, corrupt(e-int64(len(foot)), ErrLimit, "index frame of %d bytes exceeds the limit of %d", n, lim.MaxPayload)
+		return nil, errNoIndex // more than the caller may hold: walk instead
 	}
 	if n < int64(indexFooter) || s < minHeaderLen {
 		return nil, corrupt(e-int64(len(foot)), ErrFrame, "index footer states an index frame of %d bytes before offset %d", n, e)
