@@ -4,7 +4,8 @@
 // An archive is a header (magic, version, model name and SHA-256, record
 // size, chunk size, lane count, optionally the model itself, verbatim or
 // compressed with Zstandard by github.com/klauspost/compress/zstd) followed by
-// frames: BB-ANS chunks, stored chunks, tails, raw bytes and an end frame
+// frames: BB-ANS chunks, chunks coded with a general-purpose codec (Zstd,
+// Brotli) for data no model fits, stored chunks, tails, raw bytes and an end frame
 // that carries the totals of the archive. Archives may be concatenated; a
 // Reader exposes each in turn, and the stream layer decodes them as one
 // stream, as compress/gzip does with multistream files. An archive may end

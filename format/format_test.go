@@ -40,6 +40,25 @@ func fakeCode(p []byte) []byte {
 	return q
 }
 
+// generalZeros is how many zero bytes end the content of a general frame
+// in these tests, which fakeGeneral drops: the stand-in for a codec that
+// shrinks its input by as much as the payload's CRC trailer costs.
+const generalZeros = payloadCheckLen
+
+// generalContent returns n deterministic bytes that end in generalZeros zeros.
+func generalContent(n int, seed uint64) []byte {
+	c := content(n, seed)
+	clear(c[n-generalZeros:])
+	return c
+}
+
+// fakeGeneral stands in for a general-purpose codec: fakeCode without the
+// final zeros.
+func fakeGeneral(c []byte) []byte { return fakeCode(c[:len(c)-generalZeros]) }
+
+// unfakeGeneral undoes fakeGeneral.
+func unfakeGeneral(p []byte) []byte { return append(fakeCode(p), make([]byte, generalZeros)...) }
+
 // content returns n deterministic bytes.
 func content(n int, seed uint64) []byte {
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -57,17 +76,22 @@ func testFrames(h *Header, seed uint64) ([]*Frame, []byte) {
 	var fs []*Frame
 	add := func(t FrameType, records int, c []byte) {
 		f := &Frame{Type: t, Records: int64(records), DecodedLen: int64(len(c)), CRC: Checksum(c), Payload: c}
-		if t == Chunk {
+		switch {
+		case t.IsGeneral():
+			f.Payload = fakeGeneral(c)
+		case t.IsCoded():
 			f.Payload = fakeCode(c)
 		}
 		fs = append(fs, f)
 		all = append(all, c...)
 	}
-	add(Raw, 0, content(5, seed))                               // e.g. a file header
-	add(Chunk, h.ChunkRecords, content(h.ChunkBytes(), seed+1)) // a full chunk
-	add(Stored, 2, content(2*rs, seed+2))                       // a chunk coding did not pay for
-	add(Chunk, 1, content(rs, seed+3))                          // a short last chunk
-	add(Tail, 0, content(rs-1, seed+4))                         // the bytes that do not fill a record
+	add(Raw, 0, content(5, seed))                                         // e.g. a file header
+	add(Chunk, h.ChunkRecords, content(h.ChunkBytes(), seed+1))           // a full chunk
+	add(Stored, 2, content(2*rs, seed+2))                                 // a chunk coding did not pay for
+	add(Chunk, 1, content(rs, seed+3))                                    // a short last chunk
+	add(Zstd, 3*h.ChunkRecords, generalContent(3*h.ChunkBytes(), seed+5)) // records no model fits, gathered from 3 chunks
+	add(Brotli, h.ChunkRecords, generalContent(h.ChunkBytes(), seed+6))   // the same, the other general codec
+	add(Tail, 0, content(rs-1, seed+4))                                   // the bytes that do not fill a record
 	return fs, all
 }
 
@@ -116,6 +140,12 @@ func decodeAll(data []byte, lim Limits) ([]byte, error) {
 				return nil, err
 			}
 			switch f.Type {
+			case Zstd, Brotli:
+				d := unfakeGeneral(f.Payload)
+				if err := f.Verify(d); err != nil {
+					return nil, err
+				}
+				out = append(out, d...)
 			case Chunk:
 				d := fakeCode(f.Payload)
 				if err := f.Verify(d); err != nil {
@@ -290,7 +320,7 @@ func TestAppendFrameRejects(t *testing.T) {
 	rs := h.RecordSize
 	mk := func(t FrameType, records int, decoded int, payload []byte) *Frame {
 		c := payload
-		if t == Chunk {
+		if t.IsCoded() {
 			c = nil
 		}
 		return &Frame{Type: t, Records: int64(records), DecodedLen: int64(decoded), Payload: payload, CRC: Checksum(c)}
@@ -300,12 +330,19 @@ func TestAppendFrameRejects(t *testing.T) {
 		f    *Frame
 	}{
 		{"end", &Frame{Type: End}},
-		{"unknown mandatory", mk(0x05, 0, 3, make([]byte, 3))},
+		{"unknown mandatory", mk(0x07, 0, 3, make([]byte, 3))},
 		{"chunk no records", mk(Chunk, 0, 0, []byte{1})},
 		{"chunk too many records", mk(Chunk, h.ChunkRecords+1, (h.ChunkRecords+1)*rs, []byte{1})},
 		{"chunk wrong length", mk(Chunk, 1, rs+1, []byte{1})},
 		{"chunk empty payload", mk(Chunk, 1, rs, nil)},
 		{"chunk payload longer than content", mk(Chunk, 1, rs, make([]byte, rs+1))},
+		{"zstd no records", mk(Zstd, 0, 0, []byte{1})},
+		{"zstd too many records", mk(Zstd, GeneralChunks*h.ChunkRecords+1, (GeneralChunks*h.ChunkRecords+1)*rs, []byte{1})},
+		{"stored with a general frame's records", mk(Stored, h.ChunkRecords+1, (h.ChunkRecords+1)*rs, make([]byte, (h.ChunkRecords+1)*rs))},
+		{"zstd wrong length", mk(Zstd, 1, rs-1, []byte{1})},
+		{"zstd empty payload", mk(Zstd, 1, rs, nil)},
+		{"brotli payload longer than content", mk(Brotli, 1, rs, make([]byte, rs+1))},
+		{"brotli partial record", mk(Brotli, 0, rs/2, []byte{1})},
 		{"stored short payload", mk(Stored, 1, rs, make([]byte, rs-1))},
 		{"stored bad CRC", &Frame{Type: Stored, Records: 1, DecodedLen: int64(rs), Payload: make([]byte, rs), CRC: 1}},
 		{"tail full record", mk(Tail, 0, rs, make([]byte, rs))},
@@ -472,7 +509,7 @@ func TestDamagedFields(t *testing.T) {
 		{"non-minimal uvarint", rawHeader(1, 0, append(bytes.Clone(body[:len(body)-3]), 0x88, 0x00, 4, 2)), ErrHeader},
 		{"chunk over MaxDecoded", rawHeader(1, 0, headerBody(t, big)), ErrLimit},
 		{"model flag, no model", rawHeader(1, 0, append([]byte{flagModel}, body[1:]...)), ErrHeader},
-		{"unknown mandatory frame", append(bytes.Clone(hdr), frameBytes(0x05, 0, 1, 1, 0)...), ErrFrameType},
+		{"unknown mandatory frame", append(bytes.Clone(hdr), frameBytes(0x07, 0, 1, 1, 0)...), ErrFrameType},
 		{"bad frame check", append(bytes.Clone(hdr), 1, 1, 8, 8, 0, 0, 0, 0, 0, 0), ErrFrame},
 		{"frame breaks rules", append(bytes.Clone(hdr), frameBytes(Stored, 1, 8, 7, 0)...), ErrFrame},
 		{"frame uvarint too long", append(bytes.Clone(hdr), 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), ErrFrame},
@@ -710,6 +747,13 @@ func TestNoModelHeader(t *testing.T) {
 	}
 	if _, err := AppendFrame(nil, h, &Frame{Type: Chunk, Records: 1, DecodedLen: 784, Payload: []byte{1}}); err == nil {
 		t.Error("chunk frame accepted in a model-free archive")
+	}
+	// A general-purpose codec needs no model: text goes into archives
+	// without one.
+	for _, ft := range []FrameType{Zstd, Brotli} {
+		if _, err := AppendFrame(nil, h, &Frame{Type: ft, Records: 1, DecodedLen: 784, Payload: []byte{1}}); err != nil {
+			t.Errorf("%v frame refused in a model-free archive: %v", ft, err)
+		}
 	}
 	bad := &Header{NoModel: true, ModelName: "x", RecordSize: 1, ChunkRecords: 1, Lanes: 1}
 	if _, err := AppendHeader(nil, bad); err == nil {

@@ -19,6 +19,8 @@ const (
 	Stored FrameType = 0x02 // whole records stored verbatim (coding would not pay)
 	Tail   FrameType = 0x03 // fewer bytes than one record, stored verbatim
 	Raw    FrameType = 0x04 // bytes outside the record grid (e.g. a file header), verbatim
+	Zstd   FrameType = 0x05 // whole records as one Zstandard frame (RFC 8878)
+	Brotli FrameType = 0x06 // whole records as one Brotli stream (RFC 7932)
 
 	// Skippable is the bit that marks a frame type readers may skip.
 	Skippable FrameType = 0x80
@@ -38,6 +40,10 @@ func (t FrameType) String() string {
 		return "raw"
 	case Index:
 		return "index"
+	case Zstd:
+		return "zstd"
+	case Brotli:
+		return "brotli"
 	}
 	if t&Skippable != 0 {
 		return fmt.Sprintf("skippable(%#02x)", byte(t))
@@ -46,7 +52,16 @@ func (t FrameType) String() string {
 }
 
 // IsData reports whether frames of type t carry decoded content.
-func (t FrameType) IsData() bool { return t >= Chunk && t <= Raw }
+func (t FrameType) IsData() bool { return t >= Chunk && t <= Brotli }
+
+// IsCoded reports whether the payload of frames of type t is a coded form
+// of their content (BB-ANS or a general-purpose codec) rather than the
+// content itself, so that a reader must decode it and then check the CRC.
+func (t FrameType) IsCoded() bool { return t == Chunk || t.IsGeneral() }
+
+// IsGeneral reports whether t is a frame type whose payload a
+// general-purpose codec decodes (Zstd, Brotli): data no model fits.
+func (t FrameType) IsGeneral() bool { return t == Zstd || t == Brotli }
 
 // maxFrameHeader is the longest frame header: type, three uvarints of at
 // most 9 bytes each (values are below 2^63), CRC-32C and header check.
@@ -57,7 +72,8 @@ const maxFrameHeader = 1 + 3*9 + 4 + 2
 // For a data frame, DecodedLen is the length of its decoded content and CRC
 // the CRC-32C of that content. For Stored, Tail and Raw frames the payload
 // is the content; for a Chunk frame it is the ANS message that decodes to
-// Records records. For the End frame, Records, DecodedLen and CRC are the
+// Records records, for Zstd and Brotli frames a stream of that codec that
+// decodes to them. For the End frame, Records, DecodedLen and CRC are the
 // totals of the whole archive and Payload is empty.
 type Frame struct {
 	Type       FrameType
@@ -77,9 +93,9 @@ type Frame struct {
 func checkFrame(h *Header, t FrameType, records, decoded, payload int64) error {
 	rs := int64(h.RecordSize)
 	switch t {
-	case Chunk, Stored:
-		if records < 1 || records > int64(h.ChunkRecords) {
-			return fmt.Errorf("%v frame with %d records, want 1..%d", t, records, h.ChunkRecords)
+	case Chunk, Stored, Zstd, Brotli:
+		if most := maxRecords(h, t); records < 1 || records > most {
+			return fmt.Errorf("%v frame with %d records, want 1..%d", t, records, most)
 		}
 		if decoded != records*rs {
 			return fmt.Errorf("%v frame of %d records of %d bytes claims %d decoded bytes", t, records, rs, decoded)
@@ -90,11 +106,15 @@ func checkFrame(h *Header, t FrameType, records, decoded, payload int64) error {
 		if t == Chunk && h.NoModel {
 			return errors.New("chunk frame in an archive without a model")
 		}
-		if t == Chunk && (payload < 1 || payload > decoded) {
+		least := int64(1)
+		if t.IsGeneral() {
+			least += payloadCheckLen
+		}
+		if t.IsCoded() && (payload < least || payload > decoded) {
 			// A chunk that codes to more than its content is written as a
 			// stored frame instead, so this bound costs a writer nothing and
 			// bounds a reader's payload memory by the chunk size.
-			return fmt.Errorf("chunk frame with %d payload bytes for %d decoded bytes, want 1..%d", payload, decoded, decoded)
+			return fmt.Errorf("%v frame with %d payload bytes for %d decoded bytes, want %d..%d", t, payload, decoded, least, decoded)
 		}
 	case Tail, Raw:
 		if records != 0 {
@@ -145,23 +165,26 @@ func frameCheck(b []byte) uint16 { return uint16(Checksum(b)) }
 // AppendFrame appends the encoded frame f to dst, checking it against the
 // rules of SPEC.md section 4.3 for an archive with header h. f.CRC must be
 // the CRC-32C of the frame's decoded content (see Checksum); for Stored,
-// Tail and Raw frames, whose payload is that content, it is verified.
+// Tail and Raw frames, whose payload is that content, it is verified
+// (for coded frames, Chunk, Zstd and Brotli, it is the caller's word).
+// A Zstd or Brotli payload is written with its CRC-32C trailer.
 // Skippable frame types are accepted with Records and DecodedLen zero and
 // f.CRC the CRC-32C of the payload. End frames are written by AppendEnd.
 func AppendFrame(dst []byte, h *Header, f *Frame) ([]byte, error) {
 	if f.Type == End {
 		return dst, errors.New("format: end frames are written by AppendEnd")
 	}
-	if err := checkFrame(h, f.Type, f.Records, f.DecodedLen, int64(len(f.Payload))); err != nil {
+	n := wirePayloadLen(f.Type, len(f.Payload))
+	if err := checkFrame(h, f.Type, f.Records, f.DecodedLen, n); err != nil {
 		return dst, fmt.Errorf("format: %w", err)
 	}
-	if f.Type != Chunk {
+	if !f.Type.IsCoded() {
 		if c := Checksum(f.Payload); c != f.CRC {
 			return dst, fmt.Errorf("format: %v frame CRC %#08x, but its payload has CRC %#08x", f.Type, f.CRC, c)
 		}
 	}
-	dst = appendFrameHeader(dst, f.Type, f.Records, f.DecodedLen, int64(len(f.Payload)), f.CRC)
-	return append(dst, f.Payload...), nil
+	dst = appendFrameHeader(dst, f.Type, f.Records, f.DecodedLen, n, f.CRC)
+	return appendPayload(dst, f.Type, f.Payload), nil
 }
 
 // Verify checks decoded, the content a data frame decoded to, against the

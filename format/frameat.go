@@ -131,7 +131,11 @@ func ReadFrameAt(r io.ReaderAt, size int64, ref FrameRef, h *Header, lim Limits,
 		return nil, corrupt(ref.Offset, ErrFrame, "the index lists a frame of %d bytes, %d records, %d decoded bytes, CRC-32C %#08x here; the input holds a %v frame of %d bytes, %d records, %d decoded bytes, CRC-32C %#08x",
 			ref.Len, ref.Records, ref.DecodedLen, ref.CRC, f.typ, int64(f.n)+f.payload, f.records, f.decoded, f.crc)
 	}
-	return &Frame{Type: f.typ, Records: f.records, DecodedLen: f.decoded, CRC: f.crc, Payload: buf[f.n:], Offset: ref.Offset}, nil
+	p, err := splitPayload(f.typ, buf[f.n:])
+	if err != nil {
+		return nil, corrupt(ref.Offset, ErrChecksum, "%v", err)
+	}
+	return &Frame{Type: f.typ, Records: f.records, DecodedLen: f.decoded, CRC: f.crc, Payload: p, Offset: ref.Offset}, nil
 }
 
 // String describes a frame reference for tools.

@@ -241,17 +241,17 @@ func ParseIndexPayload(p []byte, frameLen int64, off int64) (*ArchiveIndex, erro
 
 // CheckHeader applies the rules of an index that need the header h of its
 // archive: every entry a possible frame of the archive (records and decoded
-// length within the chunk size, records whole). off is the offset of the
+// length within the largest frame's, a general frame's, records whole). off is the offset of the
 // index frame, for errors (ErrFrame).
 func (x *ArchiveIndex) CheckHeader(h *Header, off int64) error {
 	rs := int64(h.RecordSize)
 	for i, e := range x.Frames {
 		var why string
 		switch {
-		case e.DecodedLen > int64(h.ChunkBytes()):
-			why = fmt.Sprintf("%d decoded bytes exceed the chunk size %d", e.DecodedLen, h.ChunkBytes())
-		case e.Records > int64(h.ChunkRecords):
-			why = fmt.Sprintf("%d records exceed the chunk records %d", e.Records, h.ChunkRecords)
+		case e.DecodedLen > h.MaxFrameBytes(): // a general frame's bound (entries have no type)
+			why = fmt.Sprintf("%d decoded bytes exceed the largest frame's %d", e.DecodedLen, h.MaxFrameBytes())
+		case e.Records > maxRecords(h, Zstd):
+			why = fmt.Sprintf("%d records exceed the largest frame's %d", e.Records, maxRecords(h, Zstd))
 		case e.Records > 0 && e.DecodedLen != e.Records*rs:
 			why = fmt.Sprintf("%d records of %d bytes in %d decoded bytes", e.Records, rs, e.DecodedLen)
 		default:

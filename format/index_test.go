@@ -40,7 +40,8 @@ func buildIndexed(t testing.TB, h *Header, fs []*Frame, edit func(*ArchiveIndex)
 }
 
 // decodeAt reads data as random access does: the members, then every data
-// frame through ReadFrameAt, decoded with fakeCode and verified.
+// frame through ReadFrameAt, decoded with fakeCode (fakeGeneral's inverse
+// for general frames) and verified.
 func decodeAt(data []byte, lim Limits) ([]byte, []Member, error) {
 	r := bytes.NewReader(data)
 	ms, err := ReadMembers(r, int64(len(data)), lim, 1<<20)
@@ -58,8 +59,11 @@ func decodeAt(data []byte, lim Limits) ([]byte, []Member, error) {
 				return nil, ms, err
 			}
 			d := f.Payload
-			if f.Type == Chunk {
+			switch {
+			case f.Type == Chunk:
 				d = fakeCode(d)
+			case f.Type.IsGeneral():
+				d = unfakeGeneral(d)
 			}
 			if err := f.Verify(d); err != nil {
 				return nil, ms, err

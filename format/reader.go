@@ -27,8 +27,8 @@ const fillStep = 64 << 10
 // frame-header checksums, the rules and limits of every field, the content
 // checksum of Stored, Tail and Raw frames, and the end frame's totals
 // against the frames before it (combining the frames' own CRCs). The one
-// check left to the caller is Frame.Verify on what each Chunk frame decodes
-// to; with it, the content of the whole archive is verified.
+// check left to the caller is Frame.Verify on what each coded frame (Chunk,
+// Zstd, Brotli) decodes to; with it, the content of the whole archive is verified.
 //
 // After an error from the input every later call returns the same error.
 type Reader struct {
@@ -270,8 +270,12 @@ func (z *Reader) next() (*Frame, error) {
 		if err != nil {
 			return nil, err
 		}
-		z.frame = Frame{Type: typ, Records: records, DecodedLen: decoded, CRC: crc, Payload: z.buf, Offset: start}
-		if typ != Chunk {
+		p, err := splitPayload(typ, z.buf)
+		if err != nil {
+			return nil, corrupt(start, ErrChecksum, "%v", err)
+		}
+		z.frame = Frame{Type: typ, Records: records, DecodedLen: decoded, CRC: crc, Payload: p, Offset: start}
+		if !typ.IsCoded() {
 			// The payload is the content: verify it here.
 			if err := z.frame.Verify(z.buf); err != nil {
 				return nil, err

@@ -3,6 +3,9 @@ package stream
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/bbans/bbans/vae"
 )
@@ -47,5 +50,39 @@ func BenchmarkMNIST(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkRandomVsZstd compresses 32 MB of random bytes with the default
+// Writer (8-bit records, so the model is a candidate and the gate must
+// turn it away) and with klauspost/compress's zstd at level 3
+// (SpeedDefault, one goroutine), in the same iterations: "speed/zstd" is
+// bbans's speed over zstd's, to be at least 0.5, and "growth" the archive's
+// bytes over the input's. T=1 runs bbans on one goroutine like zstd; T=2
+// on two.
+func BenchmarkRandomVsZstd(b *testing.B) {
+	data := randomBytes(32<<20, 12)
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(3)), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, conc := range []int{1, 2} {
+		b.Run(fmt.Sprintf("T=%d", conc), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			var tb, tz time.Duration
+			var a []byte
+			for b.Loop() {
+				t0 := time.Now()
+				a, err = EncodeAll(data, a[:0], WithEncoderConcurrency(conc))
+				if err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				enc.EncodeAll(data, nil)
+				tb, tz = tb+t1.Sub(t0), tz+time.Since(t1)
+			}
+			b.ReportMetric(float64(tz)/float64(tb), "speed/zstd")
+			b.ReportMetric(float64(len(a))/float64(len(data)), "growth")
+		})
 	}
 }

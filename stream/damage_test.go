@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 
@@ -11,14 +12,16 @@ import (
 )
 
 // smallArchive is an archive with every kind of frame: a raw IDX header,
-// chunks, a stored chunk, an escape and a tail.
-func smallArchive(t testing.TB) (archive, content []byte) {
+// chunks, a stored chunk, an escape and a tail; at the default level the
+// chunks of two records go to Brotli frames (the model's per-chunk cost
+// does not pay on two records), at level 3 to Zstd frames.
+func smallArchive(t testing.TB, opts ...WOption) (archive, content []byte) {
 	h := []byte{0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 28, 0, 0, 0, 28}
 	content = append(h, mnistSlice(t, 0, 4, vae.Threshold)...)
 	content[16+2*784+300] = 9
 	content = append(content, randomBytes(784, 5)...)
 	content = append(content, 1, 0)
-	a, err := EncodeAll(content, nil, WithChunkRecords(2), WithLanes(2))
+	a, err := EncodeAll(content, nil, append([]WOption{WithChunkRecords(2), WithLanes(2)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +32,15 @@ func smallArchive(t testing.TB) (archive, content []byte) {
 // error, or, at worst, the original content, never wrong output reported
 // as success.
 func TestDamageBitFlips(t *testing.T) {
-	archive, content := smallArchive(t)
+	for _, level := range []int{DefaultLevel, 3} {
+		t.Run(fmt.Sprint("level ", level), func(t *testing.T) {
+			archive, content := smallArchive(t, WithEncoderLevel(level))
+			damageBitFlips(t, archive, content)
+		})
+	}
+}
+
+func damageBitFlips(t *testing.T, archive, content []byte) {
 	classes := map[string]int{}
 	for i := range archive {
 		for bit := range 8 {

@@ -39,14 +39,16 @@ func readHeader(t *testing.T, a []byte) *format.Header {
 	return h
 }
 
+// The archives below are written without general frames, which would
+// code these few records without the (untrained) model.
 func TestEmbeddedModelCompressed(t *testing.T) {
 	m := customModel(t, 1)
 	data := mnistSlice(t, 20, 30, vae.Threshold)
-	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true))
+	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithGeneralCodec(false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithEmbeddedModelRaw(true))
+	raw, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithEmbeddedModelRaw(true), WithGeneralCodec(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func readGolden(t *testing.T, name string) []byte {
 func TestEmbeddedModelDamage(t *testing.T) {
 	m, other := customModel(t, 1), customModel(t, 2)
 	data := mnistSlice(t, 30, 34, vae.Threshold)
-	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true))
+	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithGeneralCodec(false))
 	if err != nil {
 		t.Fatal(err)
 	}

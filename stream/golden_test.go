@@ -29,13 +29,16 @@ type goldenCase struct {
 
 // options returns the case's writer options, its model first. The cases
 // written before archives had an index (SPEC.md section 4.11) keep their
-// bytes: an index is written only where a case asks for it.
+// bytes: an index is written only where a case asks for it. Likewise the
+// cases written before general-codec frames existed are re-encoded without
+// them, as they were written; later cases turn them on
+// (WithGeneralCodec(true)).
 func (c goldenCase) options(t testing.TB) []WOption {
 	m, err := Lookup(c.model)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append([]WOption{WithModel(m), WithIndex(false)}, c.opts...)
+	return append([]WOption{WithModel(m), WithIndex(false), WithGeneralCodec(false)}, c.opts...)
 }
 
 func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
@@ -102,6 +105,14 @@ var goldenCases = []goldenCase{
 	}},
 	{"embedded-zstd", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 330, 340, vae.Threshold)
+	}},
+	// Images and text: chunks of each kind go to the model, the text to
+	// the general codec (Brotli at the default level, Zstd at level 3).
+	{"general-brotli", "mnist-bin-ar", []WOption{WithGeneralCodec(true), WithIndex(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+		return append(mixedContent(t, 320, 8, 8*784), "and a tail of text."...)
+	}},
+	{"general-zstd", "mnist-bin-ar", []WOption{WithGeneralCodec(true), WithIndex(true), WithEncoderLevel(3), WithChunkRecords(8)}, func(t testing.TB) []byte {
+		return append(mixedContent(t, 336, 8, 8*784), "and a tail of text."...)
 	}},
 }
 

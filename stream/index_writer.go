@@ -8,8 +8,8 @@ import "github.com/bbans/bbans/format"
 // reads instead of walking every frame header. Default true. The index
 // costs 8 to 20 bytes per chunk (about 0.001% of an MNIST chunk of 1,000
 // records). It is not written for an archive of fewer than two data
-// frames, which a reader walks at once, nor for one without a chunk frame
-// (content stored verbatim, where the index would eat into the promise of
+// frames, which a reader walks at once, nor for one without a coded frame
+// (chunk, zstd or brotli; content stored verbatim, where the index would eat into the promise of
 // at most 0.1% growth), nor if it would exceed format.MaxIndexPayload;
 // readers walk the frame headers of such archives. Readers that do not know the index skip it.
 // It can be changed only by a new Writer, not by Reset.
@@ -24,7 +24,7 @@ func WithIndex(b bool) WOption {
 type indexWriter struct {
 	b          format.IndexBuilder
 	dataFrames int
-	chunks     int
+	chunks     int // coded frames (Chunk, Zstd, Brotli)
 }
 
 // startIndex begins the index of an archive whose header is n bytes.
@@ -40,7 +40,7 @@ func (x *indexWriter) add(f *format.Frame, n int) {
 		e.Records, e.DecodedLen = f.Records, f.DecodedLen
 		x.dataFrames++
 	}
-	if f.Type == format.Chunk {
+	if f.Type.IsCoded() {
 		x.chunks++
 	}
 	x.b.Add(e)

@@ -32,10 +32,13 @@ type wOptions struct {
 	rawEmbed     bool // embed the model file verbatim (embed.go)
 	idx          bool
 	noIndex      bool // no index frame (index_writer.go)
+	level        int
+	lanesSet     bool // WithLanes was given: the level does not set them
+	noGeneral    bool // WithGeneralCodec(false)
 }
 
 func defaultWOptions() wOptions {
-	return wOptions{chunkRecords: DefaultChunkRecords, lanes: DefaultLanes, idx: true}
+	return wOptions{chunkRecords: DefaultChunkRecords, lanes: DefaultLanes, idx: true, level: DefaultLevel}
 }
 
 // WithModel sets the model that codes records. Default: chosen from the
@@ -75,14 +78,16 @@ func WithChunkRecords(n int) WOption {
 }
 
 // WithLanes sets the number of independent bits-back chains in a chunk, in
-// [1, 1024]. Default DefaultLanes. More lanes let the model batch its
-// networks; each lane costs its initial bits once per chunk.
+// [1, 1024]. Default: the level's (WithEncoderLevel), DefaultLanes at
+// DefaultLevel. More lanes let the model batch its networks; each lane
+// costs its initial bits once per chunk.
 func WithLanes(n int) WOption {
 	return func(o *wOptions) error {
 		if n < 1 || n > format.MaxLanes {
 			return fmt.Errorf("stream: lanes %d outside [1, %d]", n, format.MaxLanes)
 		}
 		o.lanes = n
+		o.lanesSet = true
 		return nil
 	}
 }

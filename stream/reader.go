@@ -253,6 +253,12 @@ func (s *readSession) resolveModel() error {
 func (s *readSession) start(f *format.Frame) (*decJob, error) {
 	j := &decJob{frame: *f, done: make(chan struct{})}
 	j.frame.Payload = nil
+	if f.Type.IsGeneral() {
+		j.payload = bytes.Clone(f.Payload)
+		j.out = make([]byte, f.DecodedLen)
+		go decodeGeneralJob(j)
+		return j, nil
+	}
 	if f.Type != format.Chunk {
 		// Stored, tail and raw content is the payload, checked by format.
 		j.out = bytes.Clone(f.Payload)
@@ -284,6 +290,16 @@ func decodeChunk(j *decJob, m Model, coders chan *chunkCoder, lanes int) {
 	defer func() { coders <- c }()
 	if err := c.decode(j.out, j.payload); err != nil {
 		j.err = &format.CorruptInputError{Offset: j.frame.Offset, Reason: "chunk payload: " + err.Error(), Err: format.ErrChecksum}
+		return
+	}
+	j.err = j.frame.Verify(j.out)
+}
+
+// decodeGeneralJob decodes a Zstd or Brotli frame's payload.
+func decodeGeneralJob(j *decJob) {
+	defer close(j.done)
+	if err := decodeGeneral(j.frame.Type, j.out, j.payload); err != nil {
+		j.err = &format.CorruptInputError{Offset: j.frame.Offset, Reason: j.frame.Type.String() + " payload: " + err.Error(), Err: format.ErrChecksum}
 		return
 	}
 	j.err = j.frame.Verify(j.out)

@@ -307,6 +307,11 @@ func (z *ReaderAt) decode(f *atFrame) ([]byte, error) {
 		if out, err = z.decodeChunk(f.m, fr); err != nil {
 			return nil, err
 		}
+	case format.Zstd, format.Brotli:
+		out = make([]byte, fr.DecodedLen)
+		if err := decodeGeneral(fr.Type, out, fr.Payload); err != nil {
+			return nil, &format.CorruptInputError{Offset: fr.Offset, Reason: fr.Type.String() + " payload: " + err.Error(), Err: format.ErrChecksum}
+		}
 	default:
 		// A data frame type this ReaderAt cannot decode yet: a type added
 		// to the format needs a case here as in the Reader.

@@ -37,13 +37,16 @@ type Writer struct {
 
 	recordSize int
 	chunkBytes int
-	sniffed    bool   // IDX detection is done
-	prefix     []byte // bytes held while detecting an IDX header
-	raw        []byte // an IDX header to write as a raw frame, once
-	buf        []byte // bytes of the chunk being filled
-	prepared   bool   // the model and header are fixed
-	started    bool   // the header has been written
-	closing    bool   // Close is flushing the last chunks
+	// generalBytes is the most a general frame holds (choose.go):
+	// format.GeneralChunks chunks, within 64 MiB.
+	generalBytes int
+	sniffed      bool   // IDX detection is done
+	prefix       []byte // bytes held while detecting an IDX header
+	raw          []byte // an IDX header to write as a raw frame, once
+	buf          []byte // bytes of the chunk being filled
+	prepared     bool   // the model and header are fixed
+	started      bool   // the header has been written
+	closing      bool   // Close is flushing the last chunks
 	// allSubmitted is set when Close has handed the last chunk to a worker
 	allSubmitted bool
 
@@ -56,6 +59,18 @@ type Writer struct {
 
 	free   [][]byte // chunk buffers to reuse
 	coders chan *chunkCoder
+	gens   chan *generalEncoder
+
+	// The choice of each chunk's coding (choose.go).
+	lvl       level
+	gate      gate
+	sampler   *chunkCoder    // codes gate samples, in the submitting goroutine
+	sampleGen generalEncoder // probes gate samples
+	sample    []byte         // a gate sample
+	scratch   []byte         // payloads of a gate sample
+	coding    Coding         // what the frames written so far hold
+	pend      []byte         // chunks gathered for one general frame
+
 	totals format.Totals
 	index  indexWriter
 	out    []byte // scratch for frames written directly
@@ -69,14 +84,15 @@ type Writer struct {
 
 // encJob is one chunk being coded by a worker goroutine.
 type encJob struct {
-	data   []byte
-	hdr    format.Header  // the header the frames are checked against
-	store  bool           // do not code: the archive names no model
-	frames []format.Frame // a chunk frame, or stored (or several, chunk_limits.go)
-	out    []byte         // the frames' bytes
-	lens   []int          // the length of each frame in out
-	err    error
-	done   chan struct{}
+	data     []byte
+	useModel bool           // the gate lets the model try this chunk
+	hdr      format.Header  // the header the frames are checked against
+	store    bool           // the archive names no model: the general codec or stored
+	frames   []format.Frame // a chunk frame, or stored (or several, chunk_limits.go)
+	out      []byte         // the frames' bytes
+	lens     []int          // the length of each frame in out
+	err      error
+	done     chan struct{}
 }
 
 // NewWriter returns a Writer that writes an archive to w.
@@ -86,6 +102,9 @@ func NewWriter(w io.Writer, opts ...WOption) (*Writer, error) {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
+	}
+	if !o.lanesSet {
+		o.lanes = levelOf(o.level).lanes
 	}
 	z := &Writer{o: o}
 	z.Reset(w)
@@ -111,7 +130,14 @@ func (z *Writer) Reset(w io.Writer) {
 			z.coders <- nil // created on first use, for the chosen model
 		}
 	}
-	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, out: z.out[:0], index: z.index, run: z.run[:0]}
+	if z.gens == nil || cap(z.gens) != conc {
+		z.gens = make(chan *generalEncoder, conc)
+		for range conc {
+			z.gens <- new(generalEncoder)
+		}
+	}
+	*z = Writer{o: z.o, conc: conc, w: w, free: z.free, coders: z.coders, gens: z.gens, out: z.out[:0], index: z.index, run: z.run[:0],
+		lvl: levelOf(z.o.level), sampleGen: z.sampleGen, sample: z.sample[:0], scratch: z.scratch[:0]}
 	z.model = z.o.model
 	if z.model != nil {
 		z.setRecordSize(z.model.RecordSize())
@@ -128,6 +154,10 @@ func (z *Writer) setRecordSize(n int) {
 	z.chunkBytes = n * z.o.chunkRecords
 	if z.chunkBytes > maxChunkBytes {
 		z.chunkBytes = maxChunkBytes / n * n
+	}
+	z.generalBytes = z.chunkBytes
+	if !z.o.noGeneral {
+		z.generalBytes = max(z.chunkBytes, min(format.GeneralChunks*z.chunkBytes, maxChunkBytes/n*n))
 	}
 }
 
@@ -245,14 +275,16 @@ func (z *Writer) chooseModel(sample []byte) error {
 }
 
 // prepare fixes the model and the header before the first chunk is coded.
-// With no whole record to code and no model to be had, the archive can
-// still be written without one.
+// With no model for the record size, the archive is written without one:
+// its chunks go to the general-purpose codec or are stored. Without the
+// general codec (WithGeneralCodec(false)) that is an error, unless there
+// is no whole record to code.
 func (z *Writer) prepare(sample []byte) error {
 	if z.prepared {
 		return nil
 	}
 	if err := z.chooseModel(sample); err != nil {
-		if len(sample) >= z.recordSize {
+		if len(sample) >= z.recordSize && z.o.noGeneral {
 			return err
 		}
 	}
@@ -319,6 +351,7 @@ func (z *Writer) writeFrame(f *format.Frame) error {
 		return err
 	}
 	z.totals.Add(f)
+	z.coding.add(f)
 	z.index.add(f, len(b))
 	if err := z.writeOut(b); err != nil {
 		return err
@@ -334,12 +367,25 @@ func (z *Writer) submit(data []byte) error {
 		z.err = err
 		return err
 	}
+	useModel := z.modelPlan(data)
+	if !useModel && !z.o.noGeneral {
+		return z.pendGeneral(data)
+	}
+	if err := z.submitPend(); err != nil {
+		return err
+	}
+	return z.submitJob(data, useModel)
+}
+
+// submitJob hands data to a worker, first writing out the oldest chunk if
+// concurrency chunks are in flight.
+func (z *Writer) submitJob(data []byte, useModel bool) error {
 	if len(z.jobs) == z.conc {
 		if err := z.finishOldest(); err != nil {
 			return err
 		}
 	}
-	j := &encJob{data: data, hdr: z.hdr, store: z.storeOnly, done: make(chan struct{})}
+	j := &encJob{data: data, useModel: useModel && !z.storeOnly, hdr: z.hdr, store: z.storeOnly, done: make(chan struct{})}
 	z.jobs = append(z.jobs, j)
 	go z.encode(j)
 	if !z.started {
@@ -348,20 +394,38 @@ func (z *Writer) submit(data []byte) error {
 	return nil
 }
 
-// encode codes one chunk: a Chunk frame, or a Stored frame when coding does
-// not make it smaller. A chunk of an archive that names no model is not
-// coded: the Writer stores it (emit).
+// encode codes one chunk: Chunk frames (chunk_limits.go), a Zstd or Brotli
+// frame, or a Stored frame, whichever is smallest of those codeChunk tries.
+// A chunk of an archive that names no model is not given to the model; if
+// the general codec does not shrink it the Writer stores it (emit).
 func (z *Writer) encode(j *encJob) {
 	defer close(j.done)
-	if j.store {
+	if j.store && z.o.noGeneral {
 		return
 	}
-	c := <-z.coders
-	if c == nil || c.model.Hash() != z.model.Hash() {
-		c = newChunkCoder(z.model, z.o.lanes)
+	var c *chunkCoder
+	if j.useModel {
+		c = <-z.coders
+		if c == nil || c.model.Hash() != z.model.Hash() {
+			c = newChunkCoder(z.model, z.o.lanes)
+		}
+		defer func() { z.coders <- c }()
 	}
-	defer func() { z.coders <- c }()
-	j.frames = c.frames(j.frames[:0], j.data)
+	ge := <-z.gens
+	defer func() { z.gens <- ge }()
+	j.frames = z.codeChunk(j.frames[:0], j.data, c, ge)
+	if len(j.frames) == 1 && j.frames[0].Type == format.Stored {
+		if j.store {
+			j.frames = j.frames[:0] // emit merges it into the stored run
+			return
+		}
+		j.frames = storedFrames(j.frames[:0], j.data, j.hdr.ChunkBytes(), z.recordSize)
+	}
+	defer func() {
+		for i := range j.frames {
+			j.frames[i].Payload = nil // it may be ge's buffer, which the next chunk reuses
+		}
+	}()
 	for i := range j.frames {
 		n := len(j.out)
 		if j.out, j.err = format.AppendFrame(j.out, &j.hdr, &j.frames[i]); j.err != nil {
@@ -424,6 +488,9 @@ func (z *Writer) flush() error {
 		}
 	} else {
 		tail = z.buf
+	}
+	if err := z.submitPend(); err != nil {
+		return err
 	}
 	z.allSubmitted = z.closing
 	for len(z.jobs) > 0 {

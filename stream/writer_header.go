@@ -59,6 +59,11 @@ func (z *Writer) decideIfKnown() error {
 	return nil
 }
 
+// general reports whether the job's frame is a general-codec frame.
+func (j *encJob) general() bool {
+	return len(j.frames) == 1 && j.frames[0].Type.IsGeneral()
+}
+
 // coded reports whether any of the job's frames is a chunk frame.
 func (j *encJob) coded() bool {
 	for i := range j.frames {
@@ -165,7 +170,10 @@ func (z *Writer) decide(model bool) error {
 // in an archive that names no model, its records into the stored run.
 func (z *Writer) emit(j *encJob) error {
 	defer func() { z.free = append(z.free, j.data[:0]) }()
-	if z.storeOnly {
+	// In an archive that names no model a chunk is stored (merged into the
+	// run), unless the general codec coded it; chunk frames coded before
+	// the header was decided are stored too, and so are stored frames.
+	if z.storeOnly && !j.general() {
 		per := z.hdr.ChunkRecords * z.recordSize
 		for p := j.data; len(p) > 0; {
 			take := min(per-len(z.run), len(p))
@@ -179,6 +187,9 @@ func (z *Writer) emit(j *encJob) error {
 		}
 		return nil
 	}
+	if err := z.flushRun(); err != nil { // a general frame after stored records
+		return err
+	}
 	n, err := z.w.Write(j.out)
 	z.doneOut.Add(int64(n))
 	if err != nil {
@@ -188,6 +199,7 @@ func (z *Writer) emit(j *encJob) error {
 	for i := range j.frames {
 		f := &j.frames[i]
 		z.totals.Add(f)
+		z.coding.add(f)
 		z.index.add(f, j.lens[i])
 		z.doneIn.Add(f.DecodedLen)
 	}

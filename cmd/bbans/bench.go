@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bbans/bbans/internal/bench"
@@ -34,7 +35,8 @@ func runBench(e *env, args []string) int {
 		"model's negative ELBO) and with classic compressors, checks every round trip,\n"+
 		"and prints a Markdown table of sizes, bits/dim and speeds.")
 	stringFlag(fs, &data, "`DATA`: mnist (the 10,000 test images of GoMNIST), fashion-mnist (its 10,000 test images, from the Debian package dataset-fashion-mnist; 8-bit only unless --sets says otherwise) or a FILE (IDX, gzipped IDX, or raw)", "data")
-	stringFlag(fs, &sets, "data sets, comma-separated: "+strings.Join(bench.SetNames, ", "), "sets")
+	stringFlag(fs, &sets, "data sets, comma-separated: "+strings.Join(bench.SetNames, ", ")+
+		"; with --data mnist also "+strings.Join(bench.TextSetNames, ", ")+" (this project's sources, README and SPEC; MNIST images with 1 MB of text between them); for a FILE that is not IDX, default: its bytes as they are", "sets")
 	stringFlag(fs, &modelSpec, "bench bbans with `MODEL` only: a built-in name or a model file from bbans train (default: every built-in model that fits)", "m", "model")
 	intFlag(fs, &n, "use the first `N` MNIST records (0: all)", "n")
 	intFlag(fs, &threads, "bbans threads each way (0: all cores)", "T", "threads")
@@ -71,10 +73,22 @@ func runBench(e *env, args []string) int {
 		ss  []*bench.Set
 		err error
 	)
-	switch data {
-	case "mnist":
+	var textNames []string
+	names = slices.DeleteFunc(names, func(name string) bool {
+		if bench.IsTextSet(name) {
+			textNames = append(textNames, name)
+			return true
+		}
+		return false
+	})
+	switch {
+	case len(textNames) > 0 && data != "mnist":
+		return usageError(e, "bench", "--sets %s: with --data mnist only", strings.Join(textNames, ","))
+	case data == "mnist" && len(names) == 0:
+		// only text sets
+	case data == "mnist":
 		ss, err = bench.LoadMNIST(names, n)
-	case "fashion-mnist":
+	case data == "fashion-mnist":
 		if !flagGiven(fs.FlagSet, "sets") {
 			names = nil
 		}
@@ -83,7 +97,15 @@ func runBench(e *env, args []string) int {
 		if n != 0 {
 			return usageError(e, "bench", "-n applies to MNIST and Fashion-MNIST only")
 		}
+		if !flagGiven(fs.FlagSet, "sets") {
+			names = nil // the file decides: IDX images get every set, other bytes one
+		}
 		ss, err = bench.LoadFile(data, names)
+	}
+	if err == nil && len(textNames) > 0 {
+		var ts []*bench.Set
+		ts, err = bench.LoadTextSets(textNames)
+		ss = append(ss, ts...)
 	}
 	if err != nil {
 		benchError(e, err)

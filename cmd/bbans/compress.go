@@ -36,20 +36,25 @@ type compressFlags struct {
 	ff           fileFlags
 	model        string
 	embed, noIDX bool
-	chunk, lanes int
+	noGeneral    bool
+	listLevels   bool
+	chunk, lanes int // lanes 0: the level's
 	level        int // -1 .. -19; 0: none given
 }
 
 // newCompressFlags defines the flags of compress.
 func newCompressFlags(e *env) (*flagSet, *compressFlags) {
-	cf := &compressFlags{chunk: stream.DefaultChunkRecords, lanes: stream.DefaultLanes}
+	cf := &compressFlags{chunk: stream.DefaultChunkRecords}
 	fs := newFlags(e, "compress", "compress [options] [FILE|-]...")
 	addFileFlags(fs, &cf.ff, true)
-	fs.levels(&cf.level, "compression level: -1 fastest, -19 smallest")
+	fs.levels(&cf.level, fmt.Sprintf("compression level: -1 fastest, -19 smallest, default -%d; each sets the general codec\n"+
+		"                           for data no model fits, the model effort and the lanes (see 'bbans compress --levels')", stream.DefaultLevel))
+	boolFlag(fs, &cf.listLevels, "print what each level sets, and exit", "levels")
 	stringFlag(fs, &cf.model, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data ("+defaultModels()+")", "m", "model")
 	boolFlag(fs, &cf.embed, "store the model in the archive (zstd-compressed), so it decodes where the model is unknown", "embed-model")
 	intFlag(fs, &cf.chunk, "`N` records per chunk (smaller: faster random access, a little more rate)", "chunk")
-	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk", "lanes")
+	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk (default: the level's)", "lanes")
+	boolFlag(fs, &cf.noGeneral, "code every chunk with the model or store it, no zstd or brotli frames (for readers older than them)", "no-general")
 	boolFlag(fs, &cf.noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
 	return fs, cf
 }
@@ -66,8 +71,15 @@ func runCompress(e *env, args []string) int {
 		return code
 	}
 	ff, modelSpec, embed, noIDX, chunk, lanes := &cf.ff, cf.model, cf.embed, cf.noIDX, cf.chunk, cf.lanes
-	if cf.level != 0 {
-		return usageError(e, "compress", "-%d: levels are not available yet in this version", cf.level)
+	if cf.listLevels {
+		for n := stream.MinLevel; n <= stream.MaxLevel; n++ {
+			mark := ""
+			if n == stream.DefaultLevel {
+				mark = " (default)"
+			}
+			fmt.Fprintf(e.stdout, "-%-3d %s%s\n", n, stream.LevelInfo(n), mark)
+		}
+		return exitOK
 	}
 	if ff.rm && ff.keep {
 		return usageError(e, "compress", "-k and --rm contradict each other")
@@ -76,6 +88,10 @@ func runCompress(e *env, args []string) int {
 		stream.WithEncoderConcurrency(ff.threads),
 		stream.WithEmbeddedModel(embed),
 		stream.WithIDX(!noIDX),
+		stream.WithGeneralCodec(!cf.noGeneral),
+	}
+	if cf.level != 0 {
+		opts = append(opts, stream.WithEncoderLevel(cf.level))
 	}
 	recordSize := 0
 	if len(stream.Models()) > 0 {
@@ -95,6 +111,9 @@ func runCompress(e *env, args []string) int {
 		opt  stream.WOption
 		flag string
 	}{{stream.WithChunkRecords(chunk), "--chunk"}, {stream.WithLanes(lanes), "--lanes"}} {
+		if o.flag == "--lanes" && lanes == 0 {
+			continue // the level's
+		}
 		if _, err := stream.NewWriter(io.Discard, o.opt); err != nil {
 			return usageError(e, "compress", "%s: %s", o.flag, strings.TrimPrefix(err.Error(), "stream: "))
 		}
@@ -119,8 +138,33 @@ func runCompress(e *env, args []string) int {
 			if _, err := io.CopyBuffer(zw, in, make([]byte, 1<<20)); err != nil {
 				return err
 			}
-			return zw.Close()
+			if err := zw.Close(); err != nil {
+				return err
+			}
+			if !ff.quiet {
+				p.done() // the warning goes on a line of its own
+				warnUnmodeled(e, p.label, zw.Coding(), recordSize)
+			}
+			return nil
 		},
 	}
 	return c.runAll(e, ff, operands)
+}
+
+// warnUnmodeled says on standard error when the model coded none of an
+// input that had whole records: everything went to the general codec or
+// was stored, which a user who expected the model should know.
+func warnUnmodeled(e *env, label string, c stream.Coding, recordSize int) {
+	if c.Modeled > 0 || c.General+c.Stored < int64(max(recordSize, 1)) {
+		return
+	}
+	how := "the general codec (zstd/brotli) coded it or it was stored"
+	if c.General == 0 {
+		how = "it was stored"
+	}
+	if c.Model == "" {
+		fmt.Fprintf(e.stderr, "bbans: %s: warning: no model codes records of %d bytes; %s\n", label, recordSize, how)
+		return
+	}
+	fmt.Fprintf(e.stderr, "bbans: %s: warning: the model %s coded none of the input; %s\n", label, c.Model, how)
 }

@@ -170,14 +170,14 @@ func printHeader(w io.Writer, h *format.Header) {
 
 func printFrames(w io.Writer, a *archiveInfo) {
 	var parts []string
-	for _, t := range []format.FrameType{format.Chunk, format.Stored, format.Tail, format.Raw, format.Index, format.End} {
+	for _, t := range []format.FrameType{format.Chunk, format.Zstd, format.Brotli, format.Stored, format.Tail, format.Raw, format.Index, format.End} {
 		if n := a.frames[t]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %v (%d bytes)", n, t, a.frameBytes[t]))
 		}
 	}
 	for t, n := range a.frames {
 		switch t {
-		case format.Chunk, format.Stored, format.Tail, format.Raw, format.Index, format.End:
+		case format.Chunk, format.Zstd, format.Brotli, format.Stored, format.Tail, format.Raw, format.Index, format.End:
 		default:
 			parts = append(parts, fmt.Sprintf("%d of type %#x", n, byte(t)))
 		}

@@ -89,7 +89,9 @@ func LoadMNIST(names []string, n int) ([]*Set, error) {
 // format, gzip-compressed or not) gives its records, without the header,
 // and their shape when it has two dimensions per record; any other file is
 // taken verbatim with the record size of the built-in models, 784 bytes,
-// and has no image shape. Binarized sets binarize every byte.
+// and has no image shape. Binarized sets binarize every byte. With no
+// names, an IDX file gives every set of SetNames, any other file only the
+// bytes as they are ("8bit"), coded by bbans with one model.
 func LoadFile(path string, names []string) ([]*Set, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -108,8 +110,20 @@ func LoadFile(path string, names []string) ([]*Set, error) {
 		}
 		return makeSets(d, names, h, w, base)
 	}
+	// Not images, as far as anyone knows: unless told otherwise, the bytes
+	// as they are, no binarizations, and bbans with one model (the
+	// Writer's choice), not every model that happens to code the bytes.
+	if len(names) == 0 {
+		names = []string{"8bit"}
+	}
 	d := &vae.Dataset{RecordSize: 784, Data: b}
-	return makeSets(d, names, 0, 0, base)
+	sets, err := makeSets(d, names, 0, 0, base)
+	for _, s := range sets {
+		if len(s.Models) > 1 {
+			s.Models = s.Models[:1]
+		}
+	}
+	return sets, err
 }
 
 // idxShape reports whether b is an uncompressed IDX file of bytes and,

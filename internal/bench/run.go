@@ -127,11 +127,12 @@ func Run(cfg Config) (*Report, error) {
 			add(r)
 		}
 
+		if s.Width == 0 {
+			continue // records not known to be images (text, a raw file): no JPEG XL row
+		}
 		r := base
 		r.Method, r.Kind = "JPEG XL lossless", Image
 		switch {
-		case s.Width == 0:
-			r.Skipped = "records are not known to be images"
 		case s.Records() == 0:
 			r.Skipped = "no whole record"
 		default:

@@ -1,0 +1,63 @@
+package stream_test
+
+import (
+	"bytes"
+	"os/exec"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/bbans/bbans/internal/bench"
+	"github.com/bbans/bbans/stream"
+)
+
+// TestTextVsZstd codes the bench's text set (this project's Go sources,
+// README and SPEC) at each level and checks that the archive is at most
+// 1% + 64 bytes larger than klauspost/compress's zstd at the matching
+// setting (zstd.EncoderLevelFromZstd) on the whole text. -short checks the
+// levels where the general codec changes, up to the default; without it,
+// every level. With -v it prints the table, and zstd -19's size when the
+// zstd tool is installed.
+func TestTextVsZstd(t *testing.T) {
+	sets, err := bench.LoadTextSets([]string{"text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := sets[0].Data
+	levels := []int{1, 3, 6, 10, stream.DefaultLevel}
+	if !testing.Short() {
+		levels = levels[:0]
+		for n := stream.MinLevel; n <= stream.MaxLevel; n++ {
+			levels = append(levels, n)
+		}
+	}
+	t.Logf("text: %d bytes", len(text))
+	t.Logf("| level | bbans | zstd (klauspost, %s) | ratio |", "matching setting")
+	var def int
+	for _, n := range levels {
+		a, err := stream.EncodeAll(text, nil, stream.WithEncoderLevel(n), stream.WithEncoderConcurrency(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == stream.DefaultLevel {
+			def = len(a)
+		}
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(n)), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		z := len(e.EncodeAll(text, nil))
+		t.Logf("| %d | %d | %d (%v) | %.4f |", n, len(a), z, zstd.EncoderLevelFromZstd(n), float64(len(a))/float64(z))
+		if limit := z + z/100 + 64; len(a) > limit {
+			t.Errorf("level %d: %d bytes, more than 1%% + 64 over zstd's %d", n, len(a), z)
+		}
+	}
+	if path, err := exec.LookPath("zstd"); err == nil {
+		cmd := exec.Command(path, "-19", "-c")
+		cmd.Stdin = bytes.NewReader(text)
+		out, err := cmd.Output()
+		if err == nil {
+			t.Logf("zstd -19 (the tool): %d bytes; the default level (%d) is %.4f times that", len(out), stream.DefaultLevel, float64(def)/float64(len(out)))
+		}
+	}
+}
