@@ -165,14 +165,14 @@ func TestRecipQuotient(t *testing.T) {
 }
 
 // TestPushExhaustive pushes every interval [start, start+freq) at every
-// precision up to 7 (8 without -short) onto the critical heads through
+// precision up to 6 (8 without -short) onto the critical heads through
 // Push, and through Categorical.Push and PushBytes (a categorical holding
 // the interval as one of its symbols) every interval up to precision 6 and
 // one start in 17 above, and compares the state with the specification.
 func TestPushExhaustive(t *testing.T) {
 	maxPrec := uint(8)
 	if testing.Short() {
-		maxPrec = 7
+		maxPrec = 6
 	}
 	r := rand.New(rand.NewPCG(2, 8))
 	var xs []uint64
@@ -222,7 +222,7 @@ func TestPushRandomLarge(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 8))
 	n := 100000
 	if testing.Short() {
-		n = 20000
+		n = 5000
 	}
 	var xs []uint64
 	for i := range n {
@@ -254,16 +254,16 @@ func TestPushRandomLarge(t *testing.T) {
 }
 
 // TestPushBernoulliExhaustive pushes both bits of every probability at
-// every Bernoulli precision (with -short, about 1,000 of them at each
-// precision above 10) onto the critical heads of their frequencies.
+// every Bernoulli precision (with -short, about 256 of them at each
+// precision above 8) onto the critical heads of their frequencies.
 func TestPushBernoulliExhaustive(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 8))
 	var xs []uint64
 	for prec := uint(1); prec <= MaxBernoulliPrecision; prec++ {
 		one := uint32(1) << prec
 		step := uint32(1)
-		if testing.Short() && prec > 10 {
-			step = 1<<(prec-10) + 1 // odd: still every residue class of small powers of two
+		if testing.Short() && prec > 8 {
+			step = 1<<(prec-8) + 1 // odd: still every residue class of small powers of two
 		}
 		for p := uint32(1); p < one; p += step {
 			for bit := range byte(2) {
@@ -286,7 +286,11 @@ func TestPushBernoulliExhaustive(t *testing.T) {
 // same heads and same tail after every record, on many lanes.
 func TestPushBernoulliVectors(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 8))
-	for trial := range 300 {
+	trials := 300
+	if testing.Short() {
+		trials = 60
+	}
+	for trial := range trials {
 		prec := uint(1 + trial%MaxBernoulliPrecision)
 		lanes := 1 + r.IntN(8)
 		a, b := NewMessage(lanes), NewMessage(lanes)
