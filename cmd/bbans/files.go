@@ -218,6 +218,9 @@ func (c *fileCmd) one(e *env, ff *fileFlags, name string) int {
 		label = display
 	}
 	p := newProgress(e, label, total, c.compressing, c.recordSize)
+	if ra, ok := in.(io.ReaderAt); ok && !c.compressing && info != nil && p.stop != nil {
+		p.followFrames(ra, info.Size())
+	}
 	rawIn, rawOut := &p.packed, &p.raw
 	if c.compressing {
 		rawIn, rawOut = &p.raw, &p.packed

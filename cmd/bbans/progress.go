@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bbans/bbans/format"
 )
 
 // progress draws a one-line progress bar on a terminal's standard error
@@ -29,7 +32,7 @@ type progress struct {
 	totalRaw bool  // total is of raw bytes (compress) rather than packed (decompress)
 	start    time.Time
 	width    func() int // the terminal's columns; nil or 0: 80
-	coded    atomic.Pointer[func() (raw, packed int64)]
+	coded    atomic.Pointer[follower]
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	drawn    bool
@@ -92,12 +95,14 @@ func (p *progress) draw() {
 	if p.totalRaw {
 		done = raw
 	}
+	total := p.total
 	if f := p.coded.Load(); f != nil {
-		// The writer's own pair: raw bytes whose frames are out, and those
-		// frames' bytes. Counted at the pipe ends, the raw side would run
-		// ahead by the chunks in flight and bits/dim would lag the summary.
-		raw, packed = (*f)()
-		done = raw
+		// A consistent pair: raw bytes and the archive bytes that hold
+		// them. Counted at the pipe ends, one side runs ahead of the other
+		// by the chunks in flight (or read ahead), and bits/dim strays from
+		// the summary's.
+		raw, packed = f.sizes()
+		done, total = raw, f.rawTotal
 	}
 	secs := time.Since(p.start).Seconds()
 	type part struct {
@@ -106,8 +111,8 @@ func (p *progress) draw() {
 	}
 	parts := []part{{p.label, 9}}
 	frac := -1.0
-	if p.total > 0 {
-		frac = min(float64(done)/float64(p.total), 1)
+	if total > 0 {
+		frac = min(float64(done)/float64(total), 1)
 		parts = append(parts, part{fmt.Sprintf("%3.0f%%", 100*frac), 8})
 	}
 	from, to := raw, packed
@@ -163,9 +168,54 @@ func (p *progress) draw() {
 	p.drawn = true
 }
 
+// follower gives the bar a consistent pair of sizes, and the raw total
+// the share is of.
+type follower struct {
+	sizes    func() (raw, packed int64)
+	rawTotal int64
+}
+
 // follow makes the bar show the pair of sizes f returns (stream.Writer's
 // Progress) rather than the counts at the ends of the pipe.
-func (p *progress) follow(f func() (raw, packed int64)) { p.coded.Store(&f) }
+func (p *progress) follow(f func() (raw, packed int64)) {
+	p.coded.Store(&follower{f, p.total})
+}
+
+// followFrames makes a decompress bar show the content decoded against
+// the whole content and the archive bytes that hold it, from the frame
+// map of the archives in r (their indexes, or their frame headers),
+// rather than the archive bytes read ahead. Without a map (damage, say)
+// the bar counts at the pipe ends.
+func (p *progress) followFrames(r io.ReaderAt, size int64) {
+	ms, err := format.ReadMembers(r, size, format.Limits{}, 1<<20)
+	if err != nil {
+		return
+	}
+	var rawEnd, packedEnd []int64 // running sums, per data frame
+	var raw int64
+	for _, m := range ms {
+		for _, f := range m.Frames {
+			if f.DecodedLen > 0 {
+				raw += f.DecodedLen
+				rawEnd, packedEnd = append(rawEnd, raw), append(packedEnd, f.Offset+f.Len)
+			}
+		}
+	}
+	if raw == 0 {
+		return
+	}
+	p.coded.Store(&follower{func() (int64, int64) {
+		done := p.raw.Load()
+		i, _ := slices.BinarySearch(rawEnd, done+1) // frames wholly written
+		switch i {
+		case 0:
+			return done, 0
+		case len(rawEnd):
+			return raw, size // all of it, as the summary counts it
+		}
+		return rawEnd[i-1], packedEnd[i-1]
+	}, raw})
+}
 
 // humanBytes formats n bytes with a decimal unit, as in "12.3 MB".
 func humanBytes(n int64) string {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bbans/bbans/stream"
 )
 
 // TestProgressLine checks what the bar shows, by drawing it directly (no
@@ -124,4 +127,39 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestProgressFrames: a decompress bar follows the frame map of the
+// archives (here two concatenated ones): the share is of the content, and
+// the archive bytes shown are those of the frames decoded, so bits/dim is
+// that of the summary at the end, not of bytes read ahead.
+func TestProgressFrames(t *testing.T) {
+	data := bytes.Repeat([]byte("text that no model codes, stored or tailed. "), 100)
+	one, err := stream.EncodeAll(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := append(bytes.Clone(one), one...)
+	var buf bytes.Buffer
+	p := newProgress(&env{stderr: &buf, stderrWidth: func() int { return 200 }}, "two.bbans", int64(len(two)), false, 0)
+	p.followFrames(bytes.NewReader(two), int64(len(two)))
+	if p.coded.Load() == nil {
+		t.Fatal("no frame map for two archives")
+	}
+	for _, c := range []struct {
+		raw  int64
+		want string
+	}{
+		{0, "  0%"},
+		{int64(len(data)), " 50%"},
+		{int64(2 * len(data)), fmt.Sprintf("]  %s -> %s  ", humanBytes(int64(len(two))), humanBytes(int64(2*len(data))))},
+	} {
+		buf.Reset()
+		p.raw.Store(c.raw)
+		p.packed.Store(int64(len(two))) // all read ahead
+		p.draw()
+		if !strings.Contains(buf.String(), c.want) || (c.raw == int64(2*len(data))) != strings.Contains(buf.String(), "100%") {
+			t.Errorf("%d bytes decoded: bar %q lacks %q", c.raw, buf.String(), c.want)
+		}
+	}
 }
