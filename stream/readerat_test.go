@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -134,18 +135,22 @@ func TestReaderAtConcatenated(t *testing.T) {
 		{thr, []WOption{WithChunkRecords(5), WithLanes(2)}},
 		{eight, []WOption{WithChunkRecords(4), WithIndex(false)}},
 		{idx, []WOption{WithChunkRecords(2)}},
-		{thr[:3*784], []WOption{WithChunkRecords(10)}}, // one frame: no index
+		{thr[:3*784], []WOption{WithChunkRecords(10)}},            // one frame: no index
+		{pseudoText(40*784+9, 4), []WOption{WithChunkRecords(4)}}, // general-codec frames of several chunks
 	}
 	// From the last archive back, each with an index is read through it;
 	// the rest are walked.
-	orders := [][]int{{0, 1, 2, 3}, {1, 0}, {2, 0, 1}, {3, 2, 1, 0}, {0, 0}, {1, 2, 0}}
-	wantIndexed := []int{0, 1, 0, 1, 2, 2}
+	orders := [][]int{{0, 1, 2, 3}, {1, 0}, {2, 0, 1}, {3, 2, 1, 0}, {0, 0}, {1, 2, 0}, {4, 0, 4}}
+	wantIndexed := []int{0, 1, 0, 1, 2, 2, 3}
 	archives := make([][]byte, len(parts))
 	for i, p := range parts {
 		var err error
 		if archives[i], err = EncodeAll(p.data, nil, p.opts...); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if ts := frameTypes(t, archives[4]); !slices.ContainsFunc(ts, format.FrameType.IsGeneral) {
+		t.Fatalf("text archive: frames %v, want general-codec frames", ts)
 	}
 	for o, order := range orders {
 		var a, want []byte
