@@ -52,7 +52,7 @@ func newCompressFlags(e *env) (*flagSet, *compressFlags) {
 	boolFlag(fs, &cf.listLevels, "print what each level sets, and exit", "levels")
 	stringFlag(fs, &cf.model, "code with `MODEL`: a built-in name (see 'bbans models') or a model file; default: chosen from the data ("+defaultModels()+")", "m", "model")
 	boolFlag(fs, &cf.embed, "store the model in the archive (zstd-compressed), so it decodes where the model is unknown", "embed-model")
-	intFlag(fs, &cf.chunk, "`N` records per chunk (smaller: faster random access, a little more rate)", "chunk")
+	intFlag(fs, &cf.chunk, "`N` records per chunk (smaller: faster random access, more rate)", "chunk")
 	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk (default: the level's)", "lanes")
 	boolFlag(fs, &cf.noGeneral, "code every chunk with the model or store it, no zstd or brotli frames (for readers older than them)", "no-general")
 	boolFlag(fs, &cf.noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
