@@ -35,7 +35,7 @@ import (
 //
 // f = 1 (l = 0) has no such m below 2^64. There rans64.h takes m = 2^64-1
 // and shift 0, which gives hi64(x·m) = x - 1 for 1 <= x < 2^64, one short
-// of q = x; the missing q·(2^prec - f) term is added as a constant:
+// of q = x; the missing 1·(2^prec - f) is added as a constant:
 //
 //	x' = x + start + (x-1)·(2^prec - 1) + (2^prec - 1) = x·2^prec + start.
 //
