@@ -66,8 +66,11 @@ type Header struct {
 	// embedded. A reader that uses it must check its hash against ModelHash.
 	// Readers return it decompressed, whatever its stored form.
 	Model []byte
-	// CompressModel stores Model as a Zstandard frame (SPEC.md section
-	// 4.2, flags bit 2). Readers set it when the model was stored so.
+	// CompressModel asks for Model to be stored as a Zstandard frame
+	// (SPEC.md section 4.2, flags bit 2) when that is shorter than the
+	// file itself; a model that does not compress (one whose tables are
+	// compressed already) is stored verbatim. Readers set it when the
+	// model was stored compressed.
 	CompressModel bool
 	// ModelStored is, for a compressed model, the length of its Zstandard
 	// frame in the header. Readers set it; writers ignore it.
@@ -124,11 +127,16 @@ func AppendHeader(dst []byte, h *Header) ([]byte, error) {
 		flags |= flagModel
 		model = h.Model
 	}
+	compress := false
 	if h.CompressModel {
-		flags |= flagZstd
-		var err error
-		if model, err = compressModel(h.Model); err != nil {
+		z, err := compressModel(h.Model)
+		if err != nil {
 			return dst, fmt.Errorf("format: compressing the embedded model: %w", err)
+		}
+		// The frame costs its own length and model_size's uvarint.
+		if len(z)+len(binary.AppendUvarint(nil, uint64(len(h.Model)))) < len(h.Model) {
+			flags |= flagZstd
+			model, compress = z, true
 		}
 	}
 	if h.NoModel {
@@ -143,7 +151,7 @@ func AppendHeader(dst []byte, h *Header) ([]byte, error) {
 	body = binary.AppendUvarint(body, uint64(h.RecordSize))
 	body = binary.AppendUvarint(body, uint64(h.ChunkRecords))
 	body = binary.AppendUvarint(body, uint64(h.Lanes))
-	if h.CompressModel {
+	if compress {
 		body = binary.AppendUvarint(body, uint64(len(h.Model)))
 	}
 	if h.Model != nil {

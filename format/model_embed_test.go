@@ -43,10 +43,40 @@ func TestCompressedModelSizes(t *testing.T) {
 		if !bytes.Equal(got.Model, h.Model) {
 			t.Errorf("%d bytes: the model read back differs", n)
 		}
+		// modelFile's first 500 bytes are zeros, a 14-byte frame: it pays
+		// from 15 bytes on.
+		if got.CompressModel != (n > 14) {
+			t.Errorf("%d bytes: stored compressed %v", n, got.CompressModel)
+		}
 		// One byte less of limit than the model: refused.
 		if _, err := NewReader(bytes.NewReader(b), Limits{MaxModel: n - 1}).ReadHeader(); n > 1 && !errors.Is(err, ErrLimit) {
 			t.Errorf("%d bytes, limit %d: %v, want ErrLimit", n, n-1, err)
 		}
+	}
+}
+
+// TestIncompressibleModel: a model that zstd does not shrink goes in
+// verbatim, flag bit 2 clear, so that it costs no more than before.
+func TestIncompressibleModel(t *testing.T) {
+	h := testHeader(false)
+	h.Model = make([]byte, 5000)
+	x := uint64(1)
+	for i := range h.Model {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		h.Model[i] = byte(x)
+	}
+	h.CompressModel = true
+	b, err := AppendHeader(nil, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := *h
+	plain.CompressModel = false
+	p, _ := AppendHeader(nil, &plain)
+	if !bytes.Equal(b, p) {
+		t.Errorf("an incompressible model: %d-byte header, %d verbatim", len(b), len(p))
 	}
 }
 
