@@ -47,6 +47,15 @@ func trainCMix(e *env, tf *trainFlags) int {
 			levels = append(levels, byte(v))
 		}
 	}
+	if len(levels) > 128 {
+		// Records of many levels are photographs or scans: a byte the
+		// training records lack is likely in others, and would escape its
+		// record; all 256 cost the tree nothing.
+		levels = levels[:0]
+		for v := range 256 {
+			levels = append(levels, byte(v))
+		}
+	}
 	if len(levels) < 2 {
 		levels = append(levels, levels[0]^1) // a constant data set: any second level
 		if levels[0] > levels[1] {

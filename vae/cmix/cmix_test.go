@@ -229,7 +229,7 @@ func TestDigest(t *testing.T) {
 	for _, d := range dec {
 		binary.Write(h, binary.LittleEndian, d)
 	}
-	const want = "7e4576f407541bc0f16314dfd17178928610f1d98ed6c364d0c1b44616b3170a"
+	const want = "de548ce9f634d3fc2afde27540ea6cdd34295def5d4ddb0848ee551fef68fb5f"
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("digest of the decisions %s, want %s", got, want)
 	}
@@ -238,8 +238,8 @@ func TestDigest(t *testing.T) {
 // TestStateSize checks the size of the weights and maps that SPEC.md
 // section 3.6 gives.
 func TestStateSize(t *testing.T) {
-	if fixedStateBytes != 280064 {
-		t.Errorf("weights and maps of %d bytes; SPEC.md says 280,064", fixedStateBytes)
+	if fixedStateBytes != 1383936 {
+		t.Errorf("weights and maps of %d bytes; SPEC.md says 1,383,936", fixedStateBytes)
 	}
 }
 

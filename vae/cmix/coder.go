@@ -6,6 +6,10 @@ type BitDecoder interface {
 	DecodeBit(p1 uint16) uint8
 }
 
+// pad is the border of 0s around a record's planes: the farthest
+// neighbour a context reads.
+const pad = 3
+
 // A Coder codes records with a model, adapting as it goes. It is not safe
 // for concurrent use; make one per goroutine.
 type Coder struct {
@@ -14,8 +18,8 @@ type Coder struct {
 	adapt bool
 
 	planes []uint8 // level indices, one padded plane per channel
-	pw     int     // padded row length: 2 columns each side
-	psz    int     // padded plane size: 2 rows on top
+	pw     int     // padded row length: pad columns each side
+	psz    int     // padded plane size: pad rows on top
 
 	h    [nCtx]uint64 // each context's hash at this pixel
 	base [nCtx]uint32 // each context's group of 16 counters
@@ -23,10 +27,12 @@ type Coder struct {
 	st   [nIn]int32   // the counters' logits and the bias
 
 	selB, selC, selAPM int
+	pat                int // 8 neighbours' pattern bits: mixer A's set when there is no tree
 	wa, wb, wc, wf     []int32
 	dA, dB, dC, dF     int32
-	apmLo              int
+	apmLo, apm2Lo      int
 	apmW               int32
+	selAPM2            int
 	p                  int32 // the decision's probability of a 1
 }
 
@@ -34,8 +40,8 @@ type Coder struct {
 func (m *Model) NewCoder() *Coder {
 	c := &Coder{m: m, s: newState(m.p.TableBits), adapt: true}
 	c.s.copyFrom(m.primed)
-	c.pw = m.p.W + 4
-	c.psz = c.pw * (m.p.H + 2)
+	c.pw = m.p.W + 2*pad
+	c.psz = c.pw * (m.p.H + pad)
 	c.planes = make([]uint8, c.psz*m.p.C)
 	return c
 }
@@ -65,7 +71,7 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 	tb := m.tree
 	i := 0
 	for y := 0; y < H; y++ {
-		row := (y+2)*c.pw + 2
+		row := (y+pad)*c.pw + pad
 		for x := 0; x < W; x++ {
 			for ch := 0; ch < C; ch++ {
 				c.contexts(row+x, x, y, ch)
@@ -149,7 +155,11 @@ func clampLogit(d int64) int32 {
 // local within each context's group.
 func (c *Coder) predict(local uint32, node, depth int) int32 {
 	t := c.s.t
-	c.wa = c.s.mixA[node*nIn : node*nIn+nIn]
+	ja := node
+	if c.m.tree == 0 {
+		ja = c.pat
+	}
+	c.wa = c.s.mixA[ja*nIn : ja*nIn+nIn]
 	jb := (depth*64 + c.selB) * nIn
 	c.wb = c.s.mixB[jb : jb+nIn]
 	jc := (depth*64 + c.selC) * nIn
@@ -179,9 +189,12 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	pos := (c.dF + logitMax) * 32 // 0 .. 32·4094
 	c.apmLo = (node*8+c.selAPM)*apmB + int(pos>>12)
 	c.apmW = pos & 4095
+	c.apm2Lo = (apmSets1+node*64+c.selAPM2)*apmB + int(pos>>12)
 	a := c.s.apm[c.apmLo : c.apmLo+2]
 	pa := (int32(a[0])*(4096-c.apmW) + int32(a[1])*c.apmW) >> 12
-	c.p = int32(clampProb(int64(pf+3*pa) >> 2))
+	a2 := c.s.apm[c.apm2Lo : c.apm2Lo+2]
+	pa2 := (int32(a2[0])*(4096-c.apmW) + int32(a2[1])*c.apmW) >> 12
+	c.p = int32(clampProb(int64(2*pf+3*pa+3*pa2) >> 3))
 	return c.p
 }
 
@@ -231,9 +244,11 @@ func (c *Coder) update(bit uint8) {
 	wf[3] = clampWeight(int64(wf[3]) + (biasInput*e)>>17)
 
 	g := int32(y<<16 - y)
-	a := c.s.apm[c.apmLo : c.apmLo+2]
-	a[0] = uint16(int32(a[0]) + (g-int32(a[0]))>>6)
-	a[1] = uint16(int32(a[1]) + (g-int32(a[1]))>>6)
+	for _, lo := range [2]int{c.apmLo, c.apm2Lo} {
+		a := c.s.apm[lo : lo+2]
+		a[0] = uint16(int32(a[0]) + (g-int32(a[0]))>>6)
+		a[1] = uint16(int32(a[1]) + (g-int32(a[1]))>>6)
+	}
 }
 
 const errSkip = 64

@@ -64,6 +64,7 @@ func (c *Coder) contexts(i, x, y, ch int) {
 		key(18, ch, W>>s, N>>s, NW>>s, NE>>s, 0, 0),
 		key(19, ch, W>>s, N>>s, NW>>s, NE>>s, WW>>s, NN>>s),
 		0, 0, 0, 0,
+		0, 0, 0, 0,
 	}
 	if ch > 0 {
 		pp := c.planes[(ch-1)*c.psz : ch*c.psz]
@@ -78,6 +79,24 @@ func (c *Coder) contexts(i, x, y, ch int) {
 		k[22] = key(22, ch, grad, diffClass(N-NW), diffClass(W-NW), 0, 0, 0)
 		k[23] = key(23, ch, N, NE, NN, NNE, 0, 0)
 	}
+	// Patterns: one bit per neighbour, set if its index is in the upper
+	// half of the levels (the ink of a scan, the 1s of a binary image).
+	half := (len(m.p.Levels) + 1) / 2
+	bit := func(off int) int {
+		if int(pl[i+off]) >= half {
+			return 1
+		}
+		return 0
+	}
+	p6 := bit(-1) | bit(-pw)<<1 | bit(-pw-1)<<2 | bit(-pw+1)<<3 | bit(-2)<<4 | bit(-2*pw)<<5
+	p12 := p6 | bit(-3)<<6 | bit(-pw-2)<<7 | bit(-pw+2)<<8 | bit(-2*pw-1)<<9 | bit(-2*pw+1)<<10 | bit(-3*pw)<<11
+	p22 := p12 | bit(-pw-3)<<12 | bit(-pw+3)<<13 | bit(-2*pw-2)<<14 | bit(-2*pw+2)<<15 |
+		bit(-3*pw-1)<<16 | bit(-3*pw+1)<<17 | bit(-2*pw-3)<<18 | bit(-2*pw+3)<<19 | bit(-3*pw-2)<<20 | bit(-3*pw+2)<<21
+	k[24] = key(24, ch, p12>>8, p12&255, 0, 0, 0, 0)
+	k[25] = key(25, ch, p22>>16, p22>>8&255, p22&255, 0, 0, 0)
+	k[26] = key(26, ch, x>>8, x&255, y>>8, y&255, p6, 0)
+	k[27] = key(27, ch, int(q[W])<<3|int(q[N]), p12>>8, p12&255, 0, 0, 0)
+	c.pat = p12 & 255
 	mask := uint32(1)<<m.p.TableBits - 1
 	for j := range k {
 		h := hash64(k[j])
@@ -87,6 +106,7 @@ func (c *Coder) contexts(i, x, y, ch int) {
 	c.selB = int(q[W])<<3 | int(q[N])
 	c.selC = int(q[NW])<<3 | int(q[NE])
 	c.selAPM = int(q[W])
+	c.selAPM2 = grad >> s
 }
 
 // diffClass maps a difference of level indices to 0..15: its sign and the

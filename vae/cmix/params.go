@@ -35,7 +35,7 @@ type Params struct {
 // DefaultParams returns the parameters for records of shape w×h×c that
 // use the given levels.
 func DefaultParams(w, h, c int, levels []byte) Params {
-	return Params{W: w, H: h, C: c, Levels: levels, TableBits: 22, Limit: 255, MixRate: 6, MinCount: 2}
+	return Params{W: w, H: h, C: c, Levels: levels, TableBits: 22, Limit: 255, MixRate: 2, MinCount: 2}
 }
 
 // Validate reports whether p describes a model.

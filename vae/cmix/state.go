@@ -4,17 +4,18 @@ package cmix
 // state; each Coder a copy that it resets to the primed one.
 
 const (
-	nCtx    = 24          // hashed contexts (inputs of the first mixers)
-	nIn     = nCtx + 1    // plus a bias input
-	nodes   = 256         // node 0 (the zero decision) and tree nodes 1..255
-	depths  = 9           // node depth: 0 for node 0, else the bit length of the tree node
-	setsA   = nodes       // mixer A: a weight set per node
-	setsB   = depths * 64 // mixer B: per depth and quantised W and N
-	setsC   = depths * 64 // mixer C: per depth and quantised NW and NE
-	nFinal  = 4           // final mixer inputs: A, B, C, bias
-	setsF   = nodes
-	apmB    = 33 // buckets of an adaptive probability map over the logit
-	apmSets = nodes * 8
+	nCtx     = 28          // hashed contexts (inputs of the first mixers)
+	nIn      = nCtx + 1    // plus a bias input
+	nodes    = 256         // node 0 (the zero decision) and tree nodes 1..255
+	depths   = 9           // node depth: 0 for node 0, else the bit length of the tree node
+	setsA    = nodes       // mixer A: a weight set per node
+	setsB    = depths * 64 // mixer B: per depth and quantised W and N
+	setsC    = depths * 64 // mixer C: per depth and quantised NW and NE
+	nFinal   = 4           // final mixer inputs: A, B, C, bias
+	setsF    = nodes
+	apmB     = 33                  // buckets of an adaptive probability map over the logit
+	apmSets1 = nodes * 8           // map 1: per node and q(W)
+	apmSets  = apmSets1 + nodes*64 // map 2: per node and the gradient prediction, coarse
 
 	counterInit = uint32(1<<21) << 10 // P = 1/2, count 0
 	biasInput   = 256

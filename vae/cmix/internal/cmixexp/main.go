@@ -62,7 +62,7 @@ func main() {
 	passes := flag.Int("passes", 1, "priming passes")
 	tbits := flag.Uint("bits", 22, "table bits")
 	limit := flag.Int("limit", 255, "counter limit")
-	rate := flag.Int("rate", 6, "mixer rate")
+	rate := flag.Int("rate", 2, "mixer rate")
 	minCount := flag.Int("mincount", 2, "counters kept after priming")
 	thresh := flag.Bool("threshold", false, "binarize at 128")
 	w := flag.Int("w", 0, "width (0: from IDX)")
