@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"testing"
+
+	"github.com/bbans/bbans/vae/cmix"
 )
 
 func TestModelFileRoundTrip(t *testing.T) {
@@ -97,6 +99,7 @@ func FuzzParseModel(f *testing.F) {
 	b[len(b)-60] ^= 1 // in the context tables
 	f.Add(rehash(b))
 	f.Add([]byte(ModelMagic))
+	f.Add(smallCMixModel(f).File())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 32 && len(b)%3 == 0 {
 			// Usually fix the hash so that the fuzzer reaches the fields.
@@ -149,6 +152,27 @@ func smallModel(t testing.TB, lik Likelihood, K int) *Model {
 	m, err := Quantize(f, QuantizeConfig{Calibration: cal, BucketBits: 8, PosteriorPrec: 20, Description: "small"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return m
+}
+
+// smallCMixModel is a cmix model of 6x5 records with four levels, primed on
+// a few records.
+func smallCMixModel(f testing.TB) *Model {
+	p := cmix.DefaultParams(6, 5, 1, []byte{0, 3, 9, 200})
+	p.TableBits = 10
+	cm, err := cmix.New(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	rec := make([]byte, 30)
+	for i := range rec {
+		rec[i] = p.Levels[i*i%4]
+	}
+	cm.Prime(rec, 1, nil)
+	m, err := NewCMix(cm, "small cmix")
+	if err != nil {
+		f.Fatal(err)
 	}
 	return m
 }

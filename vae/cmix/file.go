@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -116,14 +118,16 @@ func Unmarshal(b []byte) (*Model, error) {
 	// The largest state: every counter stored (at most 4 bytes each, as
 	// gaps are then 0) and the fixed part.
 	maxRaw := 4 + 4<<p.TableBits + fixedStateBytes
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(maxRaw)), zstd.WithDecoderMaxWindow(uint64(maxRaw)))
+	dec, err := stateDecoder()
 	if err != nil {
 		return nil, err
 	}
-	defer dec.Close()
 	raw, err := dec.DecodeAll(b[len(b)-r.Len():], make([]byte, 0, 1<<16))
 	if err != nil {
 		return nil, fmt.Errorf("%w: state: %v", ErrFormat, err)
+	}
+	if len(raw) > maxRaw || len(raw) < 4+fixedStateBytes {
+		return nil, fmt.Errorf("%w: state of %d bytes for a table of 2^%d counters", ErrFormat, len(raw), p.TableBits)
 	}
 	m, err := New(p)
 	if err != nil {
@@ -133,6 +137,22 @@ func Unmarshal(b []byte) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+var (
+	decOnce sync.Once
+	decoder *zstd.Decoder
+	decErr  error
+)
+
+// stateDecoder is one zstd decoder for every model (DecodeAll is safe for
+// concurrent use), limited to the largest state of any model.
+func stateDecoder() (*zstd.Decoder, error) {
+	decOnce.Do(func() {
+		max := uint64(4 + 4<<MaxTableBits + fixedStateBytes)
+		decoder, decErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max), zstd.WithDecoderMaxWindow(max))
+	})
+	return decoder, decErr
 }
 
 func (s *state) read(raw []byte) error {
@@ -149,6 +169,9 @@ func (s *state) read(raw []byte) error {
 		gap, n := binary.Uvarint(raw)
 		if n <= 0 || len(raw) < n+3 {
 			return fmt.Errorf("%w: counter %d is truncated", ErrFormat, i)
+		}
+		if n != (bits.Len64(gap|1)+6)/7 {
+			return fmt.Errorf("%w: counter %d: index not a minimal uvarint", ErrFormat, i)
 		}
 		idx := next + gap
 		if gap > uint64(len(s.t)) || idx >= uint64(len(s.t)) {
