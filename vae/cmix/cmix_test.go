@@ -50,7 +50,7 @@ func levelsOf(n int) []byte {
 // replay is a BitDecoder that hands back an encoder's decisions and
 // checks that the decoder asks with the same probabilities.
 type replay struct {
-	t   *testing.T
+	t   testing.TB
 	dec []uint32
 	i   int
 }
