@@ -1,5 +1,7 @@
 package cmix
 
+import "github.com/bbans/bbans/simd"
+
 // A BitDecoder gives the decoder's decisions: DecodeBit returns the next
 // decision, which is 1 with probability p1/2^16.
 type BitDecoder interface {
@@ -165,20 +167,15 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	jc := (depth*64 + c.selC) * nIn
 	c.wc = c.s.mixC[jc : jc+nIn]
 	wa, wb, wc := c.wa[:nIn], c.wb[:nIn], c.wc[:nIn]
-	var da, db, dc int64
 	for j := 0; j < nCtx; j++ {
 		k := c.base[j] + local
 		c.slot[j] = k
-		s := stretch(t[k] >> 16)
-		c.st[j] = s
-		da += int64(wa[j]) * int64(s)
-		db += int64(wb[j]) * int64(s)
-		dc += int64(wc[j]) * int64(s)
+		c.st[j] = stretch(t[k] >> 16)
 	}
 	c.st[nCtx] = biasInput
-	da += int64(wa[nCtx]) * biasInput
-	db += int64(wb[nCtx]) * biasInput
-	dc += int64(wc[nCtx]) * biasInput
+	da := simd.DotInt32(c.st[:], wa)
+	db := simd.DotInt32(c.st[:], wb)
+	dc := simd.DotInt32(c.st[:], wc)
 	c.dA, c.dB, c.dC = clampLogit(da>>16), clampLogit(db>>16), clampLogit(dc>>16)
 	c.wf = c.s.mixF[node*nFinal : node*nFinal+nFinal]
 	wf := c.wf
@@ -227,10 +224,7 @@ func (c *Coder) update(bit uint8) {
 		if e > -errSkip*rate && e < errSkip*rate {
 			return
 		}
-		w = w[:nIn]
-		for j := 0; j < nIn; j++ {
-			w[j] = clampWeight(int64(w[j]) + (int64(c.st[j])*e)>>16)
-		}
+		simd.TrainInt32(c.st[:], w[:nIn], int32(e), 16, weightMax) // |e| <= 2^16·64
 	}
 	train(c.wa, ea)
 	train(c.wb, eb)
