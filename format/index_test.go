@@ -317,3 +317,28 @@ func TestIndexLookalike(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexPassesSmallReaders checks that a Reader whose payload limit is
+// just enough for an archive's frames still passes its index, however many
+// frames the index lists (it discards the index in small pieces).
+func TestIndexPassesSmallReaders(t *testing.T) {
+	h := &Header{NoModel: true, RecordSize: 8, ChunkRecords: 4, Lanes: 1}
+	var fs []*Frame
+	for i := range 4000 {
+		c := content(8, uint64(i))
+		fs = append(fs, &Frame{Type: Stored, Records: 1, DecodedLen: 8, CRC: Checksum(c), Payload: c})
+	}
+	a := buildIndexed(t, h, fs, nil)
+	ms, err := ReadMembers(bytes.NewReader(a), int64(len(a)), Limits{}, 1<<20)
+	if err != nil || ms[0].IndexLen < 20<<10 {
+		t.Fatalf("index of %d bytes (%v), want a long one", ms[0].IndexLen, err)
+	}
+	small := Limits{MaxPayload: 64, MaxDecoded: 64}
+	if _, err := decodeAll(a, small); err != nil {
+		t.Fatalf("a Reader with a payload limit of 64 bytes fails on a %d-byte index: %v", ms[0].IndexLen, err)
+	}
+	// Random access within the same limit cannot hold the index: it walks.
+	if _, ms, err := decodeAt(a, small); err != nil || ms[0].IndexLen != 0 {
+		t.Fatalf("random access with a 64-byte payload limit: %v", err)
+	}
+}

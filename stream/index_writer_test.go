@@ -97,19 +97,3 @@ func TestWriterIndexFlush(t *testing.T) {
 		t.Fatalf("first record after the tail: %v", err)
 	}
 }
-
-// TestIndexPassesSmallReaders checks that a Reader whose memory bound is
-// just enough for an archive's chunks still passes its index, however
-// many frames the index lists.
-func TestIndexPassesSmallReaders(t *testing.T) {
-	data := toyRecords(toy, 12000, 0, 7)
-	a := encodeToy(t, data, WithChunkRecords(2)) // 6,000 frames: an index of about 50 KB
-	ms, err := format.ReadMembers(bytes.NewReader(a), int64(len(a)), format.Limits{}, 1<<20)
-	if err != nil || ms[0].IndexLen < 40<<10 {
-		t.Fatalf("index of %d bytes (%v), want a long one", ms[0].IndexLen, err)
-	}
-	got, err := DecodeAll(a, nil, WithModels(toy), WithDecoderMaxMemory(1<<20), WithDecoderConcurrency(8))
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("a 1 MiB Reader of 8 chunks at once (payload limit 35 KB) fails on a %d-byte index: %v", ms[0].IndexLen, err)
-	}
-}
