@@ -264,3 +264,23 @@ func Example_errors() {
 	// damaged: true in the frame that starts before the flipped byte: true
 	// a missing model: false
 }
+
+// Archives from untrusted sources are read with limits: a bound on the
+// memory for chunk buffers (an archive that claims larger chunks is
+// refused before anything that large is allocated, with format.ErrLimit)
+// and, to decode only with models one trusts, no embedded models.
+func ExampleWithDecoderMaxMemory() {
+	archive, err := stream.EncodeAll(bars(200), nil, stream.WithChunkRecords(20_000)) // 15.7 MB chunks, if full
+	if err != nil {
+		log.Fatal(err)
+	}
+	untrusted := []stream.ROption{stream.WithEmbeddedModels(false), stream.WithDecoderConcurrency(2)}
+	_, err = stream.DecodeAll(archive, nil, append(untrusted, stream.WithDecoderMaxMemory(4<<20))...)
+	fmt.Println("over the limit:", errors.Is(err, format.ErrLimit))
+
+	back, err := stream.DecodeAll(archive, nil, append(untrusted, stream.WithDecoderMaxMemory(512<<20))...)
+	fmt.Println("within it:", err == nil && bytes.Equal(back, bars(200)))
+	// Output:
+	// over the limit: true
+	// within it: true
+}

@@ -156,6 +156,7 @@ func TestLikeZstd(t *testing.T) {
 	}{
 		{[]string{"--bogus", "a"}, "unknown option --bogus"},
 		{[]string{"-d", "-z", "a"}, "-d and -z contradict each other"},
+		{[]string{"-dx", "a.bbans"}, "unknown option -x (in -dx)"},
 		{[]string{"-l", "-k", "a.bbans"}, "unknown option -k"},
 		{[]string{"no-such-file"}, `unknown command "no-such-file", and no file of that name`},
 	} {

@@ -127,6 +127,9 @@ func parseFlags(e *env, fs *flagSet, args []string) (operands []string, code int
 			return nil, exitOK, true
 		}
 		if err != nil {
+			if typed, ok := e.typed[a]; ok {
+				err = fmt.Errorf("%w (in %s)", err, typed)
+			}
 			fmt.Fprintf(e.stderr, "bbans: %s: %v\n", fs.Name(), err)
 			fmt.Fprintf(e.stderr, "Run 'bbans %s -h' for usage.\n", fs.Name())
 			return nil, exitUsage, true

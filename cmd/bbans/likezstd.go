@@ -127,7 +127,14 @@ func splitMode(e *env, args []string) (mode string, rest []string, err error) {
 			}
 		}
 		if kept.Len() > 0 {
-			rest = append(rest, "-"+kept.String())
+			w := "-" + kept.String()
+			if w != a {
+				if e.typed == nil {
+					e.typed = map[string]string{}
+				}
+				e.typed[w] = a // for a message about w to name what was typed
+			}
+			rest = append(rest, w)
 		}
 		if valueNext && i+1 < len(args) {
 			i++

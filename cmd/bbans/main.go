@@ -41,6 +41,9 @@ type env struct {
 	// stderrWidth returns the columns of the terminal on standard error,
 	// 0 if unknown; nil: unknown.
 	stderrWidth func() int
+	// typed maps an option word that a gzip or zstd command line was cut
+	// to (-x of -dx) to the word as typed, for messages.
+	typed map[string]string
 }
 
 var commands = map[string]*command{}
