@@ -10,8 +10,9 @@
 // coding", ICLR 2019) coded on a few lanes with a model from package vae
 // (SPEC.md section 5), inside the container of package format (SPEC.md
 // section 4). Chunks are coded and decoded in parallel and emitted in
-// order, so memory stays bounded by the chunk size times the concurrency
-// whatever the input size.
+// order, so memory stays bounded by the chunk size times about five times
+// the concurrency, plus a few chunks, whatever the input size (Writer and
+// Reader say how much; TestMemoryBound measures it).
 //
 // Any input round-trips: a partial record at the end goes into a tail
 // frame, a record the model cannot code (a 7 in binarized data) is escaped

@@ -93,7 +93,8 @@ func WithLanes(n int) WOption {
 }
 
 // WithEncoderConcurrency sets how many chunks are coded at once; 0 means
-// GOMAXPROCS. Default 0. Memory use is about (n+1) chunks.
+// GOMAXPROCS. Default 0. Memory use is at most about 5n + 8 chunks (see
+// Writer).
 func WithEncoderConcurrency(n int) WOption {
 	return func(o *wOptions) error {
 		if n < 0 {

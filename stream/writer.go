@@ -24,9 +24,14 @@ import (
 // points where Flush was called, never of the concurrency or of scheduling
 // (writer_header.go says how the header is decided).
 //
-// Memory is bounded by the chunk size times (concurrency + 1), whatever the
-// input size, plus the index the Writer ends the archive with (WithIndex):
-// 8 to 20 bytes per chunk, at most format.MaxIndexPayload. A Writer is used
+// Memory is bounded by the chunk size, whatever the input size: at most 5
+// chunks per chunk in flight (its records; its message, payload and frame,
+// each up to a chunk for records that do not compress) plus 8 (the chunk
+// being filled, chunks held while the header is decided, a stored run of up
+// to 1 MiB and its frame), measured by TestMemoryBound. That is live
+// heap; with Go's default GOGC the process's resident memory can reach
+// twice it. Add the index the Writer ends the archive with (WithIndex): 8
+// to 20 bytes per chunk, at most format.MaxIndexPayload. A Writer is used
 // by one goroutine at a time, except for Progress.
 type Writer struct {
 	o     wOptions
@@ -174,14 +179,31 @@ func (z *Writer) Write(p []byte) (int, error) {
 	}
 	n := len(p)
 	if !z.sniffed {
-		z.prefix = append(z.prefix, p...)
-		p = nil
+		// Hold only the bytes an IDX header could need, not the whole
+		// first Write (which may be the whole input).
+		k := min(len(p), idxSniffBytes-len(z.prefix))
+		z.prefix = append(z.prefix, p[:k]...)
+		p = p[k:]
 		if _, _, need := idxHeader(z.prefix); need > 0 {
-			return n, nil
+			return n, nil // p is empty: an IDX header is at most 20 bytes
 		}
 		z.endSniff()
-		p, z.prefix = z.prefix, nil
+		rest := z.prefix
+		z.prefix = nil
+		if left, err := z.fill(rest); err != nil {
+			return n - len(p) - left, err
+		}
 	}
+	left, err := z.fill(p)
+	return n - left, err
+}
+
+// idxSniffBytes is more than the longest IDX header (4 + 4 x 4 bytes).
+const idxSniffBytes = 32
+
+// fill copies p into chunks, submitting each full one; it returns how many
+// bytes of p were not taken, with the error that stopped it.
+func (z *Writer) fill(p []byte) (int, error) {
 	for len(p) > 0 {
 		if z.buf == nil {
 			z.buf = z.newBuf()
@@ -191,12 +213,12 @@ func (z *Writer) Write(p []byte) (int, error) {
 		p = p[take:]
 		if len(z.buf) == z.chunkBytes {
 			if err := z.submit(z.buf); err != nil {
-				return n - len(p), err
+				return len(p), err
 			}
 			z.buf = nil
 		}
 	}
-	return n, nil
+	return 0, nil
 }
 
 // endSniff decides whether the input starts with an IDX header, and fixes
@@ -387,7 +409,11 @@ func (z *Writer) submitJob(data []byte, useModel bool) error {
 	}
 	j := &encJob{data: data, useModel: useModel && !z.storeOnly, hdr: z.hdr, store: z.storeOnly, done: make(chan struct{})}
 	z.jobs = append(z.jobs, j)
-	go z.encode(j)
+	if z.conc == 1 {
+		z.encode(j) // no goroutine to hand the chunk to and back
+	} else {
+		go z.encode(j)
+	}
 	if !z.started {
 		return z.decideIfKnown()
 	}
