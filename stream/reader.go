@@ -16,8 +16,9 @@ import (
 // its end frame's totals, so damage is an error, never silently wrong
 // output; the data before the damage is returned first.
 //
-// Memory: about 4 chunks per chunk decoded at once plus 6, measured by
-// TestMemoryBound (live heap; resident memory can be twice it with Go's
+// Memory: about 4 frames per frame decoded at once plus 6, a frame being a
+// chunk or, for the general codec, up to format.GeneralChunks chunks;
+// measured by TestMemoryBound (live heap; resident memory can be twice it with Go's
 // default GOGC), and never more than WithDecoderMaxMemory allows.
 //
 // Close a Reader when done with it, as with zstd's decoder: Close stops the

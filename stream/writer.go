@@ -30,7 +30,12 @@ import (
 // being filled, chunks held while the header is decided, a stored run of up
 // to 1 MiB and its frame), measured by TestMemoryBound. That is live
 // heap; with Go's default GOGC the process's resident memory can reach
-// twice it. Add the index the Writer ends the archive with (WithIndex): 8
+// twice it. That is without the general codec (WithGeneralCodec(false)).
+// With it, frames gather up to format.GeneralChunks chunks and the Zstd and
+// Brotli encoders keep state of their own: TestMemoryBound measured about
+// 90 MB for 480 KB chunks of compressible bytes at the default level (20 MB
+// for random bytes), whatever the concurrency, a bound this doc does not
+// yet make smaller. Add the index the Writer ends the archive with (WithIndex): 8
 // to 20 bytes per chunk, at most format.MaxIndexPayload. A Writer is used
 // by one goroutine at a time, except for Progress.
 type Writer struct {
