@@ -9,7 +9,7 @@ import (
 )
 
 // Compression levels, in the style of zstd: 1 is the fastest, 19 the
-// smallest. A level sets three things (see the table in levelTable):
+// smallest. A level sets three things (levelOf):
 //
 //   - the general-purpose codec that codes chunks no model fits (SPEC.md
 //     section 4.4): Zstandard at klauspost/compress's four settings for
@@ -19,12 +19,13 @@ import (
 //     11 2-4% smaller; the default is the first that is safely within 5%
 //     of zstd -19, at about a tenth of Brotli 9's speed (under 1 MB/s per
 //     core on text; levels 1 to 12 run at 10 to 400 MB/s);
-//   - the model effort: at levels 1 to 16 a sample of the first chunk
+//   - the model effort: at every level a sample of the first chunk
 //     decides whether the model fits the data at all (re-checked now and
 //     then), so input no model fits never runs through the networks chunk
 //     after chunk, and a chunk the model codes is compared with the general
 //     codec only when a quick probe says it might lose; at levels 17 to 19
-//     every chunk is coded with both and the smaller kept;
+//     every chunk the model codes is also coded with the general codec and
+//     the smaller kept;
 //   - the lanes (WithLanes): 16 at levels 1 to 5 (the networks run on more
 //     records at once, about 0.1-0.5% larger), 4 from 6 to 16, 1 from 17 (each lane
 //     pays its initial bits and stagger once per chunk).
@@ -42,8 +43,9 @@ const (
 	// at all, and runs the general codec beside it only when the probe
 	// says it may win.
 	effortSampled effort = iota
-	// effortFull codes every chunk with the model and with the general
-	// codec, and keeps the smaller.
+	// effortFull codes every chunk the gate lets through with the model
+	// and with the general codec (no probe shortcut), and keeps the
+	// smaller.
 	effortFull
 )
 
@@ -91,7 +93,7 @@ func LevelInfo(n int) string {
 	l := levelOf(n)
 	e := "model where a sample fits"
 	if l.effort == effortFull {
-		e = "model and general codec on every chunk"
+		e = "model where a sample fits, and the general codec beside it"
 	}
 	return fmt.Sprintf("%s, %s, lanes %d", l.general, e, l.lanes)
 }
