@@ -108,7 +108,7 @@ func (z *Writer) sampleFits(data []byte) bool {
 // The chunk's buffer is free again at once.
 func (z *Writer) pendGeneral(data []byte) error {
 	if z.pend == nil {
-		z.pend = make([]byte, 0, z.generalBytes)
+		z.pend = z.bufOf(z.generalBytes)
 	}
 	z.pend = append(z.pend, data...)
 	z.free = append(z.free, data[:0])

@@ -174,3 +174,56 @@ func TestWriterEncodeAll(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterEncodeAllReuses checks that a long-lived Writer's EncodeAll
+// does not allocate its buffers anew on every call: it allocates at least
+// a chunk buffer less per call than the package's EncodeAll, with and
+// without the general codec (whose frames gather chunks in a larger
+// buffer).
+func TestWriterEncodeAllReuses(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var data []byte
+	for range 100 {
+		data = append(data, toy.sample(r)...)
+	}
+	const chunk = 1000 // records: a buffer of 24,000 bytes
+	perCall := func(f func()) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const calls = 20
+		for range calls {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / calls
+	}
+	for _, general := range []bool{false, true} {
+		opts := []WOption{WithModel(toy), WithChunkRecords(chunk), WithEncoderConcurrency(1), WithGeneralCodec(general)}
+		w, err := NewWriter(nil, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := data
+		if general {
+			in = bytes.Repeat([]byte("text for the general codec "), 100)
+		}
+		var dst []byte
+		encode := func() {
+			if dst, err = w.EncodeAll(in, dst[:0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 3 {
+			encode() // buffers and coders are made once
+		}
+		reused := perCall(encode)
+		fresh := perCall(func() {
+			if _, err := EncodeAll(in, nil, opts...); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if fresh < reused+chunk*toySize {
+			t.Errorf("general codec %v: Writer.EncodeAll allocates %d bytes a call, EncodeAll %d: not a chunk buffer (%d) less", general, reused, fresh, chunk*toySize)
+		}
+	}
+}

@@ -255,6 +255,18 @@ func (z *Writer) endSniff() {
 	z.prefix = z.prefix[hdrLen:]
 }
 
+// bufOf returns an empty buffer of capacity n or more, a free one if
+// there is one (a Writer reused by Reset or EncodeAll then allocates none).
+func (z *Writer) bufOf(n int) []byte {
+	for i := len(z.free) - 1; i >= 0; i-- {
+		if b := z.free[i]; cap(b) >= n {
+			z.free = append(z.free[:i], z.free[i+1:]...)
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, n)
+}
+
 func (z *Writer) newBuf() []byte {
 	if n := len(z.free); n > 0 {
 		b := z.free[n-1]
