@@ -42,6 +42,11 @@ const payloadCheckLen = 4
 
 // wirePayloadLen is the payload_len written for frame type t with a
 // payload of n bytes.
+// WirePayloadLen is the payload_len a frame of type t with a payload of n
+// bytes has in the archive: n, plus the 4-byte check of a general frame.
+// A writer compares it, not n, against the frame's decoded length.
+func WirePayloadLen(t FrameType, n int) int64 { return wirePayloadLen(t, n) }
+
 func wirePayloadLen(t FrameType, n int) int64 {
 	if t.IsGeneral() {
 		return int64(n) + payloadCheckLen

@@ -143,9 +143,11 @@ type choice struct {
 // consider keeps the frame of type t with payload p if it is shorter than
 // what c holds.
 func (c *choice) consider(t format.FrameType, p []byte) {
-	if len(p) < c.size {
+	// A general frame's payload carries a 4-byte check besides p: a frame
+	// that would not be shorter than its content is not one (SPEC 4.4).
+	if n := format.WirePayloadLen(t, len(p)); n < int64(c.size) {
 		c.frames = append(c.frames[:0], format.Frame{Type: t, Records: c.records, DecodedLen: c.decoded, CRC: c.crc, Payload: p})
-		c.size = len(p)
+		c.size = int(n)
 	}
 }
 
