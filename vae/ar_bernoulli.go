@@ -18,7 +18,6 @@ package vae
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/bbans/bbans/ans"
 )
@@ -43,23 +42,6 @@ const (
 // NEE. A neighbour outside the image counts as 0.
 var arOffsets = [arNeighbours][2]int{
 	{-1, 0}, {-2, 0}, {-1, -1}, {0, -1}, {0, -2}, {1, -1}, {-2, -1}, {-1, -2}, {1, -2}, {2, -1},
-}
-
-// imageWidth returns the width of the image a record of r bytes is taken
-// to be: the square root of r if r is a perfect square (28 for MNIST),
-// else r (one row).
-func imageWidth(r int) int {
-	w := int(math.Sqrt(float64(r)))
-	for w*w > r {
-		w--
-	}
-	for (w+1)*(w+1) <= r {
-		w++
-	}
-	if w*w == r {
-		return w
-	}
-	return r
 }
 
 // arContext returns the context of pixel (x, y) of the image rec of width
@@ -114,7 +96,7 @@ func (t *arTables) AppendSection(b []byte) []byte {
 }
 
 func (t *arTables) NewCoder(a *Arch, slots int) LikCoder {
-	c := &arCoder{table: t.table, R: a.RecordSize, W: imageWidth(a.RecordSize)}
+	c := &arCoder{table: t.table, R: a.RecordSize, W: a.RecordShape().RowBytes()}
 	c.Reserve(slots)
 	return c
 }
@@ -179,8 +161,8 @@ func (arFamily) CheckFloat(_ *Arch, tabs [][]float32) error {
 	return checkFloatTables(tabs, []int{arContexts, arContexts})
 }
 
-func (arFamily) NLL(_ *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64 {
-	return arNLL(tabs, grads, out, rec, dout)
+func (arFamily) NLL(a *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64 {
+	return arNLL(tabs, grads, out, rec, a.RecordShape().RowBytes(), dout)
 }
 
 func (arFamily) OutputUnit(*Arch, int) (unit, shift float64) { return arLogitStep, arLogitMax }
@@ -190,12 +172,12 @@ func (arFamily) Quantize(_ *Arch, tabs [][]float32, _ uint) (Tables, uint, error
 }
 
 // arNLL returns -log p(x|logits) in nats for one record of a BernoulliAR
-// model with context tables tabs = (A, B), sets dl to its gradient with
-// respect to the decoder's logits and accumulates the gradients of the
-// context tables in grads (if dl is not nil).
-func arNLL(tabs, grads [][]float32, logits []float32, x []byte, dl []float32) float64 {
+// model with context tables tabs = (A, B), x an image of rows of w bytes;
+// it sets dl to its gradient with respect to the decoder's logits and
+// accumulates the gradients of the context tables in grads (if dl is not
+// nil).
+func arNLL(tabs, grads [][]float32, logits []float32, x []byte, w int, dl []float32) float64 {
 	A, B := tabs[0], tabs[1]
-	w := imageWidth(len(x))
 	var s float64
 	for y := range len(x) / w {
 		for xx := range w {

@@ -126,8 +126,8 @@ func TestARContext(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ r, w int }{{784, 28}, {16, 4}, {1, 1}, {12, 12}, {65536, 256}} {
-		if got := imageWidth(c.r); got != c.w {
-			t.Errorf("imageWidth(%d) = %d, want %d", c.r, got, c.w)
+		if got := LegacyShape(c.r); got.W != c.w || got.Size() != c.r {
+			t.Errorf("LegacyShape(%d) = %v, want width %d", c.r, got, c.w)
 		}
 	}
 }
@@ -253,7 +253,7 @@ func TestARProbsFastPath(t *testing.T) {
 		for i := range rec {
 			rec[i] = byte(g.Next() >> 63)
 		}
-		W := imageWidth(R)
+		W := LegacyShape(R).W
 		check := func(how string) {
 			for i := range R {
 				if want := uint16(arContext(rec, W, i%W, i/W) + 1); probs[i] != want {

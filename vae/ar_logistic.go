@@ -152,7 +152,7 @@ func (t *ar8Tables) AppendSection(b []byte) []byte {
 }
 
 func (t *ar8Tables) NewCoder(a *Arch, slots int) LikCoder {
-	c := &ar8Coder{t: t, R: a.RecordSize, K: a.Components, W: imageWidth(a.RecordSize)}
+	c := &ar8Coder{t: t, R: a.RecordSize, K: a.Components, W: a.RecordShape().RowBytes()}
 	c.Reserve(slots)
 	return c
 }
@@ -209,7 +209,7 @@ func (ar8Family) CheckFloat(a *Arch, tabs [][]float32) error {
 }
 
 func (ar8Family) NLL(a *Arch, tabs [][]float32, out []float32, rec []byte, dout []float32, grads [][]float32) float64 {
-	return ar8NLL(tabs, grads, out, rec, a.Components, dout)
+	return ar8NLL(tabs, grads, out, rec, a.RecordShape().RowBytes(), a.Components, dout)
 }
 
 func (ar8Family) OutputUnit(a *Arch, n int) (unit, shift float64) { return logisticUnit(a, n) }
@@ -224,13 +224,13 @@ func (ar8Family) Quantize(a *Arch, tabs [][]float32, likPrec uint) (Tables, uint
 }
 
 // ar8NLL returns -log p(x|out) in nats for one record of a LogisticAR
-// model with tables tabs = (R, G, D, S) and, if dout is not nil, sets dout
+// model with tables tabs = (R, G, D, S), x an image of rows of w bytes,
+// and, if dout is not nil, sets dout
 // to the gradient with respect to the decoder's outputs and accumulates
 // the tables' gradients in grads.
-func ar8NLL(tabs, grads [][]float32, out []float32, x []byte, K int, dout []float32) float64 {
+func ar8NLL(tabs, grads [][]float32, out []float32, x []byte, w, K int, dout []float32) float64 {
 	ar := ar8Float{R: tabs[0], G: tabs[1], D: tabs[2], S: tabs[3]}
 	R := len(x)
-	w := imageWidth(R)
 	if dout != nil {
 		clear(dout)
 	}

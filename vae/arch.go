@@ -12,6 +12,10 @@ import (
 // are dense with ReLU.
 type Arch struct {
 	RecordSize int
+	// Shape is the image a record stands for (Shape.Size() = RecordSize);
+	// zero means LegacyShape(RecordSize), what a model file without a
+	// shape holds (RecordShape).
+	Shape      Shape
 	Likelihood Likelihood
 	Components int // logistic mixture components; 1 for Bernoulli
 	EncHidden  []int
@@ -39,6 +43,14 @@ func (a *Arch) Levels() int { return a.Likelihood.Family().Alphabet() }
 func (a *Arch) Validate() error {
 	if a.RecordSize < 1 || a.RecordSize > MaxRecordSize {
 		return fmt.Errorf("vae: record size %d outside [1, %d]", a.RecordSize, MaxRecordSize)
+	}
+	if !a.Shape.IsZero() {
+		if err := a.Shape.Validate(); err != nil {
+			return err
+		}
+		if a.Shape.Size() != a.RecordSize {
+			return fmt.Errorf("vae: shape %v of %d bytes for records of %d", a.Shape, a.Shape.Size(), a.RecordSize)
+		}
 	}
 	f := a.Likelihood.Family()
 	if f == nil {

@@ -82,7 +82,7 @@ func Binarize(d *Dataset, b Binarization) (*Dataset, error) {
 		for i, v := range d.Data {
 			out[i] = v >> 7
 		}
-		return &Dataset{RecordSize: d.RecordSize, Data: out}, nil
+		return &Dataset{RecordSize: d.RecordSize, Shape: d.Shape, Data: out}, nil
 	case Sampled:
 		return Sample(d, SampledSeed), nil
 	}
@@ -98,5 +98,5 @@ func Sample(d *Dataset, seed uint64) *Dataset {
 	for i, v := range d.Data {
 		out[i] = sampleBit(g.Next(), v)
 	}
-	return &Dataset{RecordSize: d.RecordSize, Data: out}
+	return &Dataset{RecordSize: d.RecordSize, Shape: d.Shape, Data: out}
 }

@@ -85,7 +85,7 @@ func newCMLik(squash []uint16, weights []int32, tables [cmLevels][]CMEntry) *cmL
 }
 
 func (l *cmLik) NewCoder(a *Arch, slots int) LikCoder {
-	c := &cmCoder{cm: l.rt, R: a.RecordSize, sc: newCMScratch(a.RecordSize)}
+	c := &cmCoder{cm: l.rt, R: a.RecordSize, sc: newCMScratch(a.RecordSize, a.RecordShape().RowBytes())}
 	c.Reserve(slots)
 	return c
 }
@@ -345,8 +345,8 @@ type cmScratch struct {
 	dec          []byte
 }
 
-func newCMScratch(R int) *cmScratch {
-	w := imageWidth(R)
+// newCMScratch returns the scratch for records of R bytes in rows of w.
+func newCMScratch(R, w int) *cmScratch {
 	h := R / w
 	return &cmScratch{w: w, h: h, stride: w + 4,
 		lv:    make([]uint8, (w+4)*(h+2)),

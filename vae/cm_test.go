@@ -123,14 +123,14 @@ func TestCMContextsAreCausal(t *testing.T) {
 func TestCMScratchContexts(t *testing.T) {
 	g := SplitMix64{State: 6}
 	for _, R := range []int{784, 1, 2, 3, 9, 10, 100} {
-		sc := newCMScratch(R)
+		w := LegacyShape(R).W
+		sc := newCMScratch(R, w)
 		rec := make([]byte, R)
 		for range 20 {
 			for i := range rec {
 				rec[i] = byte(g.Next() >> (g.Next() % 8 * 8))
 			}
 			sc.start(make([]uint16, R))
-			w := imageWidth(R)
 			for i, v := range rec {
 				x, y := i%w, i/w
 				c1, c2, c3, c4 := sc.contexts(x, y)

@@ -46,6 +46,9 @@ func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
 	if d.RecordSize != base.Arch.RecordSize {
 		return nil, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, base.Arch.RecordSize)
 	}
+	if err := d.CheckShape(base.Arch.RecordShape()); err != nil {
+		return nil, err
+	}
 	if cfg.Alpha <= 0 || cfg.MinCount < 1 || cfg.Epochs < 0 || cfg.LR < 0 {
 		return nil, fmt.Errorf("vae: bad context-mix configuration %+v", cfg)
 	}
@@ -78,7 +81,7 @@ func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
 	say("decoder logits of %d records", d.Len())
 	idx := m.sampleLogits(d, cfg.Seed)
 	say("counting decisions")
-	c := countCM(d, m.Arch.RecordSize)
+	c := countCM(d, m.Arch.RecordSize, m.Arch.RecordShape().RowBytes())
 	say("smoothing")
 	st := c.smooth(cfg.Alpha, cfg.MinCount)
 	for l := range cmLevels {
@@ -140,16 +143,17 @@ func (m *Model) sampleLogits(d *Dataset, seed uint64) []uint16 {
 // cmCounts are the decisions of the training records: per level, a map
 // from key ctx·256 + node to the counts of 0 and 1.
 type cmCounts struct {
-	R     int
+	R, w  int // record size, row bytes
 	level [cmLevels]map[uint64][2]uint32
 }
 
-func countCM(d *Dataset, R int) *cmCounts {
-	c := &cmCounts{R: R}
+// countCM counts the decisions of d's records of R bytes, images in rows
+// of w bytes.
+func countCM(d *Dataset, R, w int) *cmCounts {
+	c := &cmCounts{R: R, w: w}
 	for l := range c.level {
 		c.level[l] = map[uint64][2]uint32{}
 	}
-	w := imageWidth(R)
 	for r := range d.Len() {
 		addCounts(&c.level, d.Record(r), w)
 	}
@@ -250,8 +254,7 @@ type cmSample struct {
 // looSamples returns every decision of d's records with the inputs the
 // mixer would see if the record were not in the tables.
 func (c *cmCounts) looSamples(d *Dataset, idx []uint16, alpha float64, minCount int) [][]cmSample {
-	R := c.R
-	w := imageWidth(R)
+	R, w := c.R, c.w
 	h := R / w
 	out := make([][]cmSample, d.Len())
 	var wg sync.WaitGroup

@@ -51,8 +51,8 @@ func (cmixFamily) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
 		return nil, err
 	}
 	p := m.Params()
-	if p.RecordSize() != a.RecordSize {
-		return nil, fmt.Errorf("cmix model of %dx%dx%d records in a model of %d bytes", p.W, p.H, p.C, a.RecordSize)
+	if s := (Shape{W: p.W, H: p.H, C: p.C}); s != a.RecordShape() {
+		return nil, fmt.Errorf("cmix model of %v records in a model of shape %v", s, a.RecordShape())
 	}
 	return &cmixTables{m: m, raw: append([]byte(nil), b...)}, nil
 }
@@ -69,7 +69,7 @@ func NewCMix(m *cmix.Model, description string) (*Model, error) {
 		return nil, err
 	}
 	p := m.Params()
-	a := Arch{RecordSize: p.RecordSize(), Likelihood: CMix, Components: 1}
+	a := Arch{RecordSize: p.RecordSize(), Shape: Shape{W: p.W, H: p.H, C: p.C}, Likelihood: CMix, Components: 1}
 	return NewModel(a, BernoulliPrec, &cmixTables{m: m, raw: raw}, nil, description)
 }
 

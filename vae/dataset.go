@@ -10,7 +10,19 @@ import (
 // one byte per pixel, row-major.
 type Dataset struct {
 	RecordSize int
-	Data       []byte
+	// Shape is the image a record stands for, if known (an IDX file of
+	// n x h x w or n x h x w x c gives it; see Shape): its Size is
+	// RecordSize.
+	Shape Shape
+	Data  []byte
+}
+
+// CheckShape reports an error if d's shape is known and is not s.
+func (d *Dataset) CheckShape(s Shape) error {
+	if !d.Shape.IsZero() && d.Shape != s {
+		return fmt.Errorf("vae: records of shape %v for a model of shape %v", d.Shape, s)
+	}
+	return nil
 }
 
 // ErrDataset reports a dataset file that cannot be read as one.
@@ -34,7 +46,7 @@ func (d *Dataset) Slice(lo, hi int) *Dataset {
 	if lo < 0 || hi < lo || hi > d.Len() {
 		panic(fmt.Sprintf("vae: Slice(%d, %d) of %d records", lo, hi, d.Len()))
 	}
-	return &Dataset{RecordSize: d.RecordSize, Data: d.Data[lo*d.RecordSize : hi*d.RecordSize]}
+	return &Dataset{RecordSize: d.RecordSize, Shape: d.Shape, Data: d.Data[lo*d.RecordSize : hi*d.RecordSize]}
 }
 
 // MaxValue returns the largest byte in the dataset (1 for binarized data).

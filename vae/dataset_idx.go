@@ -16,8 +16,10 @@ const MaxDatasetBytes = 1 << 30
 // ReadIDX reads an IDX file of unsigned bytes (the format of the MNIST
 // files: magic 0x00 0x00 0x08 n, then n big-endian u32 dimensions, then the
 // data), gzip-compressed or not. The first dimension counts records; the
-// product of the others is the record size. Gzip is recognised by its magic
-// bytes 0x1f 0x8b.
+// product of the others is the record size. Dimensions n x h x w give
+// records of Shape w x h, n x h x w x c records of w x h pixels of c
+// channels (IDXShape); other dimensions give no shape. Gzip is recognised
+// by its magic bytes 0x1f 0x8b.
 func ReadIDX(r io.Reader) (*Dataset, error) {
 	br := bufio.NewReader(r)
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -65,7 +67,30 @@ func ReadIDX(r io.Reader) (*Dataset, error) {
 	if uint64(got) != n*size {
 		return nil, fmt.Errorf("%w: IDX data has %d bytes, header says %d", ErrDataset, got, n*size)
 	}
-	return &Dataset{RecordSize: int(size), Data: buf.Bytes()}, nil
+	d := make([]int, nd)
+	for i := range d {
+		d[i] = int(binary.BigEndian.Uint32(dims[4*i:]))
+	}
+	return &Dataset{RecordSize: int(size), Shape: IDXShape(d), Data: buf.Bytes()}, nil
+}
+
+// IDXShape returns the record shape of an IDX file of dimensions dims
+// (records first): w x h for n x h x w, w x h x c for n x h x w x c, and
+// the zero Shape (none) for other dimensions.
+func IDXShape(dims []int) Shape {
+	var s Shape
+	switch len(dims) {
+	case 3:
+		s = Shape{W: dims[2], H: dims[1], C: 1}
+	case 4:
+		s = Shape{W: dims[2], H: dims[1], C: dims[3]}
+	default:
+		return Shape{}
+	}
+	if s.Validate() != nil {
+		return Shape{}
+	}
+	return s
 }
 
 // ReadRaw reads a file of fixed-size records with nothing else in it. A

@@ -2,7 +2,9 @@ package vae
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,36 +25,74 @@ const (
 // 60,000) that training holds out for the reported held-out figures.
 const MNISTHeldout = 10000
 
-// MNISTDir returns the data directory of the GoMNIST module. It looks in
-// the module cache first (go env GOMODCACHE) and otherwise asks the go
-// command to download the module (go mod download -json, which uses only
-// the Go module proxy). The environment variable BBANS_MNIST overrides both.
+// ErrMNISTMissing reports that the MNIST files were not found; the error
+// that wraps it says where bbans looked and how to provide them.
+var ErrMNISTMissing = errors.New("vae: MNIST not found")
+
+// MNISTDir returns the directory of the MNIST IDX files: the environment
+// variable BBANS_MNIST if set, else the data directory of the GoMNIST
+// module in the Go module cache, found without the go command ($GOMODCACHE,
+// else $GOPATH/pkg/mod, else $HOME/go/pkg/mod), else, if a go command is
+// installed, where `go mod download` puts the module (which uses only the
+// Go module proxy). So a machine with only the bbans binary needs either a
+// module cache that holds GoMNIST or a directory of the two files
+// (MNISTTrainImages, MNISTTestImages) named by BBANS_MNIST or passed to
+// LoadMNISTDir; the error, wrapping ErrMNISTMissing, says so.
 func MNISTDir() (string, error) {
 	if d := os.Getenv("BBANS_MNIST"); d != "" {
 		return d, nil
 	}
 	path, version, _ := strings.Cut(MNISTModule, "@")
-	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
-		cache := strings.TrimSpace(string(out))
+	var looked []string
+	for _, cache := range moduleCaches() {
 		d := filepath.Join(cache, escapeModulePath(path)+"@"+version, "data")
 		if _, err := os.Stat(filepath.Join(d, MNISTTestImages)); err == nil {
 			return d, nil
 		}
+		looked = append(looked, d)
 	}
-	cmd := exec.Command("go", "mod", "download", "-json", MNISTModule)
+	missing := func(why string) error {
+		return fmt.Errorf("%w: no %s in %s, and %s; set BBANS_MNIST to a directory holding %s and %s (the data folder of %s, or the files of yann.lecun.com/exdb/mnist), or give the directory with --mnist-dir",
+			ErrMNISTMissing, MNISTTestImages, strings.Join(looked, ", "), why, MNISTTrainImages, MNISTTestImages, MNISTModule)
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return "", missing("no go command to download the module")
+	}
+	cmd := exec.Command(goCmd, "mod", "download", "-json", MNISTModule)
 	cmd.Dir = os.TempDir() // outside any module, so go.mod is not touched
 	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("vae: go mod download %s: %v", MNISTModule, err)
-	}
 	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &info); err != nil {
-		return "", fmt.Errorf("vae: go mod download %s: %v", MNISTModule, err)
+	if err == nil {
+		err = json.Unmarshal(out, &info)
 	}
-	if info.Error != "" || info.Dir == "" {
-		return "", fmt.Errorf("vae: go mod download %s: %s", MNISTModule, info.Error)
+	if err == nil && (info.Error != "" || info.Dir == "") {
+		err = errors.New(info.Error)
+	}
+	if err != nil {
+		return "", missing(fmt.Sprintf("go mod download failed (%v)", err))
 	}
 	return filepath.Join(info.Dir, "data"), nil
+}
+
+// moduleCaches returns where the Go module cache may be, as the go
+// command would choose it, without running it.
+func moduleCaches() []string {
+	if d := os.Getenv("GOMODCACHE"); d != "" {
+		return []string{d}
+	}
+	var ds []string
+	for _, p := range filepath.SplitList(os.Getenv("GOPATH")) {
+		if p != "" {
+			ds = append(ds, filepath.Join(p, "pkg", "mod"))
+		}
+	}
+	if len(ds) == 0 {
+		if home, err := os.UserHomeDir(); err == nil {
+			ds = append(ds, filepath.Join(home, "go", "pkg", "mod"))
+		}
+	}
+	return ds
 }
 
 // escapeModulePath applies the module cache's case encoding: each upper-case
@@ -70,8 +110,14 @@ func escapeModulePath(p string) string {
 }
 
 // LoadMNIST reads the 8-bit MNIST images of a split: "train" (60,000) or
-// "test" (10,000), as 784-byte records.
+// "test" (10,000), as 784-byte records, from MNISTDir.
 func LoadMNIST(split string) (*Dataset, error) {
+	return LoadMNISTDir("", split)
+}
+
+// LoadMNISTDir is LoadMNIST from the MNIST files in dir (MNISTDir if dir
+// is "").
+func LoadMNISTDir(dir, split string) (*Dataset, error) {
 	var name string
 	switch split {
 	case "train":
@@ -81,11 +127,16 @@ func LoadMNIST(split string) (*Dataset, error) {
 	default:
 		return nil, fmt.Errorf("vae: MNIST split %q, want train or test", split)
 	}
-	dir, err := MNISTDir()
-	if err != nil {
-		return nil, err
+	if dir == "" {
+		var err error
+		if dir, err = MNISTDir(); err != nil {
+			return nil, err
+		}
 	}
 	f, err := os.Open(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: no %s in %s", ErrMNISTMissing, name, dir)
+	}
 	if err != nil {
 		return nil, err
 	}

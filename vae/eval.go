@@ -37,6 +37,9 @@ func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
 	if d.RecordSize != m.Arch.RecordSize {
 		return Cost{}, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, m.Arch.RecordSize)
 	}
+	if err := d.CheckShape(m.Arch.RecordShape()); err != nil {
+		return Cost{}, err
+	}
 	for i := range d.Len() {
 		if !m.Codable(d.Record(i)) {
 			return Cost{}, fmt.Errorf("vae: record %d cannot be coded by a %v model", i, m.Arch.Likelihood)

@@ -11,8 +11,12 @@ import (
 const (
 	// ModelMagic opens every model file.
 	ModelMagic = "BBANSVAE"
-	// ModelVersion is the version this package writes and reads.
-	ModelVersion = 1
+	// ModelVersion is the newest version this package writes and reads:
+	// version 2 stores the record's shape; a model whose shape is
+	// LegacyShape of its record size is written as version 1, without it,
+	// so that every model has one file and files from before shapes keep
+	// their bytes and hashes (SPEC.md section 3.1).
+	ModelVersion = 2
 	// MaxModelFileSize bounds what ReadModel accepts (64 MiB).
 	MaxModelFileSize = 64 << 20
 	// MaxDescription bounds the description string.
@@ -42,12 +46,23 @@ func (m *Model) finish() error {
 // appendBody appends the file's bytes without the trailing hash.
 func (m *Model) appendBody(b []byte) []byte {
 	a := &m.Arch
+	shape := a.RecordShape()
+	legacy := shape == LegacyShape(a.RecordSize)
 	b = append(b, ModelMagic...)
-	b = binary.LittleEndian.AppendUint16(b, ModelVersion)
+	if legacy {
+		b = binary.LittleEndian.AppendUint16(b, 1)
+	} else {
+		b = binary.LittleEndian.AppendUint16(b, 2)
+	}
 	b = append(b, byte(a.Likelihood), byte(a.Components))
 	b = binary.LittleEndian.AppendUint32(b, uint32(a.RecordSize))
 	b = binary.LittleEndian.AppendUint32(b, uint32(a.Latent))
 	b = append(b, byte(m.BucketBits), byte(m.PosteriorPrec), byte(m.LikPrec), LatentFracBits)
+	if !legacy {
+		for _, v := range []int{shape.W, shape.H, shape.C} {
+			b = binary.LittleEndian.AppendUint32(b, uint32(v))
+		}
+	}
 	for _, h := range [][]int{a.EncHidden, a.DecHidden} {
 		b = append(b, byte(len(h)))
 		for _, w := range h {

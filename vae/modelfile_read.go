@@ -6,6 +6,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/bbans/bbans/ans"
@@ -25,6 +28,46 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return ParseModel(b)
 }
 
+// MaxModelName is the longest model name, in bytes: what an archive header
+// holds (SPEC.md section 4.2).
+const MaxModelName = 64
+
+// ReadModelFile reads and validates the model file at path and names the
+// model after the file: its base name without the .bbm extension, cut to
+// MaxModelName bytes. Archives identify models by hash; the name is what
+// archive headers and messages show (bbans info), and what stream.Lookup
+// finds once the model is registered.
+func ReadModelFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := ReadModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("model file %s: %w", path, err)
+	}
+	return m.WithName(ModelNameOf(path)), nil
+}
+
+// ModelNameOf returns the name ReadModelFile gives the model file at path.
+func ModelNameOf(path string) string {
+	n := strings.TrimSuffix(filepath.Base(path), ".bbm")
+	for len(n) > MaxModelName {
+		_, size := utf8.DecodeLastRuneInString(n)
+		n = n[:len(n)-size]
+	}
+	return n
+}
+
+// WithName returns m under another name (at most MaxModelName bytes of
+// UTF-8): the same model, file and hash. m is not changed.
+func (m *Model) WithName(name string) *Model {
+	c := *m
+	c.name = name
+	return &c
+}
+
 // ParseModel validates a model file held in memory and returns the model.
 // It checks the magic, the version, the SHA-256 trailer and every field; a
 // damaged or foreign file gives an error wrapping ErrModelFile, never a
@@ -33,8 +76,9 @@ func ParseModel(b []byte) (*Model, error) {
 	if len(b) < len(ModelMagic)+2 || string(b[:len(ModelMagic)]) != ModelMagic {
 		return nil, fmt.Errorf("%w: not a bbans model file", ErrModelFile)
 	}
-	if v := binary.LittleEndian.Uint16(b[len(ModelMagic):]); v != ModelVersion {
-		return nil, fmt.Errorf("%w: version %d, this build reads version %d", ErrModelFile, v, ModelVersion)
+	version := binary.LittleEndian.Uint16(b[len(ModelMagic):])
+	if version < 1 || version > ModelVersion {
+		return nil, fmt.Errorf("%w: version %d, this build reads versions 1 to %d", ErrModelFile, version, ModelVersion)
 	}
 	if len(b) < len(ModelMagic)+2+sha256.Size {
 		return nil, fmt.Errorf("%w: truncated", ErrModelFile)
@@ -45,7 +89,7 @@ func ParseModel(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("%w: SHA-256 mismatch (damaged or truncated)", ErrModelFile)
 	}
 	p := &Section{b: body, off: len(ModelMagic) + 2}
-	m, err := p.model()
+	m, err := p.model(version)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModelFile, err)
 	}
@@ -82,7 +126,7 @@ func (p *Section) widths() ([]int, error) {
 	return w, nil
 }
 
-func (p *Section) model() (*Model, error) {
+func (p *Section) model(version uint16) (*Model, error) {
 	h, err := p.Bytes(2 + 4 + 4 + 4)
 	if err != nil {
 		return nil, err
@@ -98,6 +142,12 @@ func (p *Section) model() (*Model, error) {
 	m.BucketBits, m.PosteriorPrec, m.LikPrec = uint(h[10]), uint(h[11]), uint(h[12])
 	if h[13] != LatentFracBits {
 		return nil, fmt.Errorf("latent input precision %d, this build supports %d", h[13], LatentFracBits)
+	}
+	a.Shape = LegacyShape(a.RecordSize)
+	if version >= 2 {
+		if a.Shape, err = p.shape(a.RecordSize); err != nil {
+			return nil, err
+		}
 	}
 	if a.EncHidden, err = p.widths(); err != nil {
 		return nil, err
@@ -131,6 +181,27 @@ func (p *Section) model() (*Model, error) {
 		}
 	}
 	return m, p.tables(m)
+}
+
+// shape reads the shape of a version-2 file: W, H, C, with W·H·C the
+// record size r and not LegacyShape(r), which version 1 stands for.
+func (p *Section) shape(r int) (Shape, error) {
+	var v [3]int
+	for i := range v {
+		u, err := p.U32()
+		if err != nil {
+			return Shape{}, err
+		}
+		v[i] = int(min(u, MaxRecordSize+1))
+	}
+	s := Shape{W: v[0], H: v[1], C: v[2]}
+	if s.Validate() != nil || s.Size() != r {
+		return Shape{}, fmt.Errorf("shape %dx%dx%d for records of %d bytes", v[0], v[1], v[2], r)
+	}
+	if s == LegacyShape(r) {
+		return Shape{}, fmt.Errorf("version 2 file with the version-1 shape %v", s)
+	}
+	return s, nil
 }
 
 func (p *Section) layer(n, k int, hidden bool) (Layer, error) {

@@ -88,6 +88,9 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 	if train.Len() == 0 {
 		return nil, errors.New("vae: empty training set")
 	}
+	if err := train.CheckShape(a.RecordShape()); err != nil {
+		return nil, err
+	}
 	binary := a.Likelihood.Binary()
 	if binary != (cfg.Binarization != None) {
 		if !(binary && train.MaxValue() <= 1) {

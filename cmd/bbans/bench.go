@@ -44,6 +44,9 @@ func runBench(e *env, args []string) int {
 	stringFlag(fs, &plotFile, "write the running rate of a bits-back chain and a bar chart to `FILE.png`", "plot")
 	boolFlag(fs, &noExternal, "run only the in-process compressors: no bzip2, xz, zstd or cjxl processes", "no-external")
 	boolFlag(fs, &quiet, "no progress on standard error", "q", "quiet")
+	mnistDirFlag(fs.FlagSet)
+	var shape vae.Shape
+	shapeFlag(fs, &shape, "the records of a raw --data FILE (coded only by models of that shape)")
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
@@ -100,7 +103,11 @@ func runBench(e *env, args []string) int {
 		if !flagGiven(fs.FlagSet, "sets") {
 			names = nil // the file decides: IDX images get every set, other bytes one
 		}
-		ss, err = bench.LoadFile(data, names)
+		if shape.IsZero() {
+			ss, err = bench.LoadFile(data, names)
+		} else {
+			ss, err = bench.LoadRaw(data, names, shape)
+		}
 	}
 	if err == nil && len(textNames) > 0 {
 		var ts []*bench.Set
@@ -122,7 +129,7 @@ func runBench(e *env, args []string) int {
 		JXLEffort: effort,
 		Trace:     plotFile != "",
 		Model:     model,
-		ModelName: modelName(modelSpec),
+		ModelName: vae.ModelNameOf(modelSpec),
 	}
 	if !quiet {
 		cfg.Log = e.stderr

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/bbans/bbans/stream"
+	"github.com/bbans/bbans/vae"
 )
 
 // suffix is the file name extension of archives.
@@ -40,6 +42,7 @@ type compressFlags struct {
 	listLevels   bool
 	chunk, lanes int // lanes 0: the level's
 	level        int // -1 .. -19; 0: none given
+	shape        vae.Shape
 }
 
 // newCompressFlags defines the flags of compress.
@@ -56,6 +59,7 @@ func newCompressFlags(e *env) (*flagSet, *compressFlags) {
 	intFlag(fs, &cf.lanes, "`N` bits-back chains per chunk (default: the level's)", "lanes")
 	boolFlag(fs, &cf.noGeneral, "code every chunk with the model or store it, no zstd or brotli frames (for readers older than them)", "no-general")
 	boolFlag(fs, &cf.noIDX, "do not recognise IDX (MNIST) file headers", "no-idx")
+	shapeFlag(fs, &cf.shape, "the input's records (an IDX header of n x h x w or n x h x w x c gives it); a model of another shape does not code them: a warning, and the general codec or stored frames take them")
 	return fs, cf
 }
 
@@ -97,14 +101,17 @@ func runCompress(e *env, args []string) int {
 	if len(stream.Models()) > 0 {
 		recordSize = stream.Models()[0].RecordSize() // what an automatic choice will use
 	}
+	var sm stream.Model
+	var vm *vae.Model
 	if modelSpec != "" {
-		m, _, err := loadModel(modelSpec)
+		m, v, err := loadModel(modelSpec)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bbans: -m %s: %s\n", modelSpec, describe(err))
 			return exitUsage
 		}
 		opts = append(opts, stream.WithModel(m))
 		recordSize = m.RecordSize()
+		sm, vm = m, v
 	}
 	// Check the numbers now, for a usage error rather than one per file.
 	for _, o := range []struct {
@@ -130,12 +137,17 @@ func runCompress(e *env, args []string) int {
 			return in + suffix, nil
 		},
 		transform: func(in io.Reader, out io.Writer, p *progress) error {
-			zw, err := stream.NewWriter(out, opts...)
+			br := bufio.NewReaderSize(in, 1<<16)
+			wopts := opts
+			if m := shapeFallback(e.stderr, br, !noIDX, p.label, cf.shape, sm, vm); m != nil {
+				wopts = append(opts[:len(opts):len(opts)], stream.WithModel(m))
+			}
+			zw, err := stream.NewWriter(out, wopts...)
 			if err != nil {
 				return err
 			}
 			p.follow(zw.Progress)
-			if _, err := io.CopyBuffer(zw, in, make([]byte, 1<<20)); err != nil {
+			if _, err := io.CopyBuffer(zw, br, make([]byte, 1<<20)); err != nil {
 				return err
 			}
 			if err := zw.Close(); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,15 +11,35 @@ import (
 	"github.com/bbans/bbans/vae"
 )
 
+// errShapeFlag marks a --shape that does not fit the data (a usage error).
+var errShapeFlag = errors.New("--shape does not fit the records")
+
 // loadData reads the records train and eval work on: a MNIST split by
-// name, an IDX file (gzip-compressed or not), or, with recordSize > 0, a
-// raw file of fixed-size records; with dropPartial, a partial record at
-// the end of a raw file is left out rather than refused.
+// name, an IDX file (gzip-compressed or not), or, with recordSize > 0 or a
+// shape (--record-size, --shape), a raw file of fixed-size records; with
+// dropPartial, a partial record at the end of a raw file is left out
+// rather than refused. An IDX file of n x h x w (x c) gives its records'
+// shape; a shape given overrides it, and must have the records' size.
 //
 // MNIST names: mnist-test (the 10,000 test images), mnist-train (all
 // 60,000 training images), mnist-trainset (the first 50,000, what
 // training fits) and mnist-heldout (the last 10,000, held out).
-func loadData(spec string, recordSize int, dropPartial bool) (*vae.Dataset, error) {
+func loadData(spec string, recordSize int, shape vae.Shape, dropPartial bool) (*vae.Dataset, error) {
+	d, err := loadRecords(spec, recordSize, shape, dropPartial)
+	if err != nil || shape.IsZero() {
+		return d, err
+	}
+	if d.RecordSize != shape.Size() {
+		return nil, fmt.Errorf("%w: %s has records of %d bytes, --shape %v has %d", errShapeFlag, spec, d.RecordSize, shape, shape.Size())
+	}
+	d.Shape = shape
+	return d, nil
+}
+
+// loadRecords is loadData without the check of a given shape. A file is
+// raw with --record-size, IDX or raw by its first bytes with only --shape,
+// and IDX otherwise.
+func loadRecords(spec string, recordSize int, shape vae.Shape, dropPartial bool) (*vae.Dataset, error) {
 	switch spec {
 	case "mnist-test":
 		return vae.LoadMNIST("test")
@@ -40,6 +61,9 @@ func loadData(spec string, recordSize int, dropPartial bool) (*vae.Dataset, erro
 		return nil, err
 	}
 	defer f.Close()
+	if recordSize == 0 && !shape.IsZero() && !isIDX(f) {
+		recordSize = shape.Size()
+	}
 	var d *vae.Dataset
 	switch {
 	case recordSize > 0 && dropPartial:
@@ -56,7 +80,7 @@ func loadData(spec string, recordSize int, dropPartial bool) (*vae.Dataset, erro
 		}
 	default:
 		if d, err = vae.ReadIDX(f); err != nil {
-			err = fmt.Errorf("%w (for a raw file of records, give --record-size)", err)
+			err = fmt.Errorf("%w (for a raw file of records, give --shape or --record-size)", err)
 		}
 	}
 	if err != nil {
@@ -72,4 +96,34 @@ func binarize(d *vae.Dataset, b vae.Binarization) (*vae.Dataset, error) {
 		return d, nil
 	}
 	return vae.Binarize(d, b)
+}
+
+// isIDX reports whether f starts with an IDX header of bytes (uncompressed)
+// and rewinds it.
+func isIDX(f *os.File) bool {
+	var b [4]byte
+	n, _ := io.ReadFull(f, b[:])
+	f.Seek(0, io.SeekStart)
+	return n == 4 && b[0] == 0 && b[1] == 0 && b[2] == 8 && b[3] >= 1
+}
+
+// shapeFlag defines --shape on fs, parsed into *s.
+func shapeFlag(fs *flagSet, s *vae.Shape, what string) {
+	fs.Func("shape", "`WxH[xC]`: "+what+" are images of W x H pixels of C channels (default 1), channels interleaved per pixel", func(v string) error {
+		sh, err := vae.ParseShape(v)
+		if err != nil {
+			return err
+		}
+		*s = sh
+		return nil
+	})
+}
+
+// mnistDirFlag defines --mnist-dir: where the MNIST IDX files are, for a
+// machine without the GoMNIST module in a Go module cache (vae.MNISTDir);
+// it sets BBANS_MNIST for the process.
+func mnistDirFlag(fs *flag.FlagSet) {
+	fs.Func("mnist-dir", "read MNIST from `DIR` (holding "+vae.MNISTTrainImages+" and "+vae.MNISTTestImages+"; the same as BBANS_MNIST=DIR)", func(v string) error {
+		return os.Setenv("BBANS_MNIST", v)
+	})
 }

@@ -30,6 +30,7 @@ func runDataset(e *env, args []string) int {
 	stringFlag(fs, &out, "write to `FILE` (- for standard output)", "o", "output")
 	intFlag(fs, &n, "write only the first `N` images (0: all)", "n")
 	boolFlag(fs, &force, "overwrite an existing file", "f", "force")
+	mnistDirFlag(fs.FlagSet)
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code

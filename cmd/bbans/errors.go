@@ -38,6 +38,8 @@ func exitCode(err error) int {
 		return exitFailure
 	case isCorrupt(err):
 		return exitCorrupt
+	case errors.Is(err, errShapeFlag):
+		return exitUsage
 	default:
 		return exitFailure
 	}

@@ -22,12 +22,15 @@ func runEval(e *env, args []string) int {
 	var modelSpec, binSpec string
 	data := "mnist-test"
 	var n, recordSize int
+	var shape vae.Shape
 	seed := uint64(1)
 	fs := newFlags(e, "eval", "eval [-m MODEL] [--binarize none|threshold|sampled] [--data mnist-test|FILE] [-n N]")
 	stringFlag(fs, &modelSpec, "`MODEL`: a built-in name or a model file (default: the built-in model for the data)", "m", "model")
 	stringFlag(fs, &binSpec, "`METHOD`: none, threshold or sampled (default: each the model is for)", "binarize")
 	stringFlag(fs, &data, "`DATA`: mnist-test, mnist-heldout, mnist-trainset, mnist-train or an IDX or raw file", "data")
 	intFlag(fs, &recordSize, "read --data as a raw file of `N`-byte records", "record-size")
+	shapeFlag(fs, &shape, "the records of --data")
+	mnistDirFlag(fs.FlagSet)
 	intFlag(fs, &n, "use only the first `N` records (0: all)", "n")
 	fs.Uint64Var(&seed, "seed", seed, "`SEED` of the posterior draws that stand in for the message's bits")
 	operands, code, stop := parseFlags(e, fs, args)
@@ -74,7 +77,7 @@ func runEval(e *env, args []string) int {
 		}
 	}
 
-	d, err := loadData(data, recordSize, false)
+	d, err := loadData(data, recordSize, shape, false)
 	if err != nil {
 		return report(e, "", err)
 	}

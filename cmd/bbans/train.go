@@ -22,6 +22,7 @@ func init() {
 type trainFlags struct {
 	data                   string
 	recordSize, heldout, n int
+	shape                  vae.Shape
 	bin, lik               string
 	components, latent     int
 	enc, dec               string
@@ -31,7 +32,6 @@ type trainFlags struct {
 	bucketBits             uint
 	quantile               float64
 	desc, out, floatOut    string
-	shape                  string
 	init, base             string
 	threads                int
 	force, dropPartial     bool
@@ -42,9 +42,9 @@ func runTrain(e *env, args []string) int {
 		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999}
 	fs := newFlags(e, "train", "train [DATA|--data mnist|FILE] [--shape WxH[xC]] [--lik L --binarize METHOD --epochs N --seed S arch flags] -o MODEL.bbm")
 	stringFlag(fs, &tf.data, "`DATA`: mnist (60,000 training images, the last 10,000 held out) or an IDX or raw file", "data")
-	stringFlag(fs, &tf.shape, "cmix: records of `WxH[xC]` bytes (default: from the IDX header, else square, else one row)", "shape")
 	intFlag(fs, &tf.recordSize, "read --data as a raw file of `N`-byte records", "record-size")
 	boolFlag(fs, &tf.dropPartial, "with --record-size: leave out a partial record at the end of the file", "drop-partial")
+	shapeFlag(fs, &tf.shape, "the records of --data (an IDX file of n x h x w or n x h x w x c gives it); the model keeps it")
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
@@ -67,6 +67,7 @@ func runTrain(e *env, args []string) int {
 	stringFlag(fs, &tf.init, "continue training the float checkpoint `FILE`", "init")
 	intFlag(fs, &tf.threads, "use `N` cores (0: all)", "T", "threads")
 	boolFlag(fs, &tf.force, "overwrite existing output files", "f", "force")
+	mnistDirFlag(fs.FlagSet)
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {
 		return code
@@ -199,7 +200,7 @@ func (tf *trainFlags) split() (tr, ho *vae.Dataset, err error) {
 	if spec == "mnist" {
 		spec = "mnist-train"
 	}
-	all, err := loadData(spec, tf.recordSize, tf.dropPartial)
+	all, err := loadData(spec, tf.recordSize, tf.shape, tf.dropPartial)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,7 +227,7 @@ func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
 		return report(e, "", err)
 	}
 	a := &cfg.Arch
-	a.RecordSize = tr.RecordSize
+	a.RecordSize, a.Shape = tr.RecordSize, tr.Shape
 	binary := cfg.Binarization != vae.None || tr.MaxValue() <= 1
 	if tf.lik == "" {
 		a.Likelihood = vae.Logistic

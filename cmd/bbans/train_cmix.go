@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/bits"
-	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +28,7 @@ func trainCMix(e *env, tf *trainFlags) int {
 	if err != nil {
 		return report(e, "", err)
 	}
-	w, h, c, err := recordShape(tf.shape, tf.data, tr.RecordSize)
-	if err != nil {
-		return usageError(e, "train", "%v", err)
-	}
+	w, h, c := recordShape(tr)
 	var seen [256]bool
 	for _, d := range [][]byte{tr.Data, ho.Data} {
 		for _, b := range d {
@@ -182,69 +176,13 @@ func goBzip2(data []byte) (int, error) {
 	return b.Len(), nil
 }
 
-// recordShape returns the records' width, height and channels: from
-// --shape (WxH or WxHxC), else from the IDX header of the data file
-// (n×H×W, or n×H×W×C with C at most 4), else a square if size is one,
-// else one row.
-func recordShape(flag, data string, size int) (w, h, c int, err error) {
-	if flag != "" {
-		f := strings.Split(flag, "x")
-		var v []int
-		for _, s := range f {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 {
-				return 0, 0, 0, fmt.Errorf("--shape %q: want WxH or WxHxC", flag)
-			}
-			v = append(v, n)
-		}
-		switch len(v) {
-		case 2:
-			w, h, c = v[0], v[1], 1
-		case 3:
-			w, h, c = v[0], v[1], v[2]
-		default:
-			return 0, 0, 0, fmt.Errorf("--shape %q: want WxH or WxHxC", flag)
-		}
-		if w*h*c != size {
-			return 0, 0, 0, fmt.Errorf("--shape %s is %d bytes, the records %d", flag, w*h*c, size)
-		}
-		return w, h, c, nil
+// recordShape returns the records' width, height and channels: their
+// shape (from --shape or the IDX header, see loadData), else a square if
+// the size is one, else one row.
+func recordShape(d *vae.Dataset) (w, h, c int) {
+	sh := d.Shape
+	if sh.IsZero() {
+		sh = vae.LegacyShape(d.RecordSize)
 	}
-	if dims := idxDims(data); len(dims) == 3 || len(dims) == 4 && dims[3] <= cmix.MaxChannels {
-		c = 1
-		if len(dims) == 4 {
-			c = dims[3]
-		}
-		if dims[1]*dims[2]*c == size {
-			return dims[2], dims[1], c, nil
-		}
-	}
-	for s := 1; s*s <= size; s++ {
-		if s*s == size {
-			return s, s, 1, nil
-		}
-	}
-	return size, 1, 1, nil
-}
-
-// idxDims returns the dimensions of an IDX file's header, or nil.
-func idxDims(name string) []int {
-	if name == "mnist" {
-		return []int{60000, 28, 28}
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var hdr [4 + 4*4]byte
-	n, _ := io.ReadFull(f, hdr[:])
-	if n < 4 || hdr[0] != 0 || hdr[1] != 0 || hdr[2] != 8 || hdr[3] < 1 || hdr[3] > 4 || n < 4+4*int(hdr[3]) {
-		return nil
-	}
-	dims := make([]int, hdr[3])
-	for i := range dims {
-		dims[i] = int(binary.BigEndian.Uint32(hdr[4+4*i:]))
-	}
-	return dims
+	return sh.W, sh.H, sh.C
 }

@@ -126,6 +126,35 @@ func LoadFile(path string, names []string) ([]*Set, error) {
 	return sets, err
 }
 
+// LoadRaw returns the named sets made from a raw file of records of the
+// given shape (bench --shape): the file verbatim, its records
+// shape.Size() bytes, coded only by the built-in models of that shape.
+func LoadRaw(path string, names []string, shape vae.Shape) ([]*Set, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d := &vae.Dataset{RecordSize: shape.Size(), Shape: shape, Data: b}
+	h, w := 0, 0
+	if shape.C == 1 {
+		h, w = shape.H, shape.W
+	}
+	sets, err := makeSets(d, names, h, w, filepath.Base(path))
+	for _, s := range sets {
+		var keep []string
+		for _, name := range s.Models {
+			if m, err := vae.Builtin(name); err == nil && m.Arch.RecordShape() == shape {
+				keep = append(keep, name)
+			}
+		}
+		s.Models, s.Model = keep, ""
+		if len(keep) > 0 {
+			s.Model = keep[0]
+		}
+	}
+	return sets, err
+}
+
 // idxShape reports whether b is an uncompressed IDX file of bytes and,
 // for records of two dimensions, their height and width.
 func idxShape(b []byte) (h, w int, ok bool) {
