@@ -13,7 +13,7 @@ const MaxDirectLookupPrecision = 12
 
 // Categorical codes symbols 0..n-1 with fixed integer frequencies that sum
 // to 2^prec. Every frequency must be at least 1, so every symbol can be
-// coded (DESIGN.md, determinism contract).
+// coded (SPEC.md, "Determinism").
 type Categorical struct {
 	prec   uint
 	cdf    []uint32 // cdf[s] = sum of freqs[:s]; cdf[n] = 2^prec

@@ -10,8 +10,8 @@
 // # Exactness
 //
 // Every level computes the same integers on every input the API accepts, so
-// an archive written on one machine decodes on any other (DESIGN.md,
-// "Determinism is the contract"). Accumulation is int32 arithmetic modulo
+// an archive written on one machine decodes on any other (SPEC.md,
+// "Determinism"). Accumulation is int32 arithmetic modulo
 // 2^32 (as Go's int32 addition wraps), which is associative, so the order
 // of the SIMD sums does not matter. No path saturates: with K inputs the
 // exact sum fits int32 whenever K <= 65793 (255*128*K < 2^31), and beyond

@@ -7,7 +7,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // BenchmarkMNIST measures compression and decompression of 4,000 MNIST test
@@ -15,12 +15,12 @@ import (
 // goroutine (-T 1) and on two; MB/s counts raw input bytes, so T=2 over T=1
 // is the parallel speed-up (4 chunks of 1,000 records).
 func BenchmarkMNIST(b *testing.B) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		b.Fatal(err)
 	}
 	sub := test.Slice(0, 4000)
-	thr, _ := vae.Binarize(sub, vae.Threshold)
+	thr, _ := dataset.Binarize(sub, dataset.Threshold)
 	for _, set := range []struct {
 		name string
 		data []byte

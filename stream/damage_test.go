@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/format"
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // smallArchive is an archive with every kind of frame: a raw IDX header,
@@ -17,7 +17,7 @@ import (
 // does not pay on two records), at level 3 to Zstd frames.
 func smallArchive(t testing.TB, opts ...WOption) (archive, content []byte) {
 	h := []byte{0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 28, 0, 0, 0, 28}
-	content = append(h, mnistSlice(t, 0, 4, vae.Threshold)...)
+	content = append(h, mnistSlice(t, 0, 4, dataset.Threshold)...)
 	content[16+2*784+300] = 9
 	content = append(content, randomBytes(784, 5)...)
 	content = append(content, 1, 0)
@@ -100,7 +100,7 @@ func errClass(err error) string {
 // TestReaderMemoryLimit checks that a header claiming chunks larger than
 // the reader's memory bound is refused before anything is decoded.
 func TestReaderMemoryLimit(t *testing.T) {
-	data := mnistSlice(t, 0, 100, vae.Threshold)
+	data := mnistSlice(t, 0, 100, dataset.Threshold)
 	a, err := EncodeAll(data, nil, WithChunkRecords(100_000))
 	if err != nil {
 		t.Fatal(err)

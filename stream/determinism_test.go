@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // boundInputs are inputs that broke the size bound or made the archive
 // depend on the concurrency: all stored with more chunks than threads, and
 // mixtures of records the model codes and records it cannot.
 func boundInputs(t testing.TB) map[string][]byte {
-	mnist := mnistSlice(t, 0, 6, vae.Threshold)
-	gray := mnistSlice(t, 6, 12, vae.None)
+	mnist := mnistSlice(t, 0, 6, dataset.Threshold)
+	gray := mnistSlice(t, 6, 12, dataset.None)
 	ins := map[string][]byte{
 		"0x30x18 0x37x3118": append(bytes.Repeat([]byte{0x30}, 18), bytes.Repeat([]byte{0x37}, 3118)...),
 		"1568 sevens":       bytes.Repeat([]byte("7"), 1568),

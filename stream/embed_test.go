@@ -10,6 +10,8 @@ import (
 
 	"github.com/bbans/bbans/format"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 // customModel quantises an untrained small model (a seed's random weights):
@@ -17,12 +19,12 @@ import (
 func customModel(t testing.TB, seed uint64) Model {
 	t.Helper()
 	a := vae.Arch{RecordSize: 784, Likelihood: vae.Bernoulli, Components: 1, EncHidden: []int{16}, Latent: 4, DecHidden: []int{16}}
-	f, err := vae.NewFloatModel(a, seed)
+	f, err := train.NewFloatModel(a, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := &vae.Dataset{RecordSize: 784, Data: mnistSlice(t, 0, 20, vae.Threshold)}
-	m, err := vae.Quantize(f, vae.QuantizeConfig{Calibration: cal, Description: "stream embed test"})
+	cal := &dataset.Dataset{RecordSize: 784, Data: mnistSlice(t, 0, 20, dataset.Threshold)}
+	m, err := train.Quantize(f, train.QuantizeConfig{Calibration: cal, Description: "stream embed test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func readHeader(t *testing.T, a []byte) *format.Header {
 // code these few records without the (untrained) model.
 func TestEmbeddedModelCompressed(t *testing.T) {
 	m := customModel(t, 1)
-	data := mnistSlice(t, 20, 30, vae.Threshold)
+	data := mnistSlice(t, 20, 30, dataset.Threshold)
 	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithGeneralCodec(false))
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +102,7 @@ func readGolden(t *testing.T, name string) []byte {
 // before it is decompressed.
 func TestEmbeddedModelDamage(t *testing.T) {
 	m, other := customModel(t, 1), customModel(t, 2)
-	data := mnistSlice(t, 30, 34, vae.Threshold)
+	data := mnistSlice(t, 30, 34, dataset.Threshold)
 	a, err := EncodeAll(data, nil, WithModel(m), WithEmbeddedModel(true), WithGeneralCodec(false))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // BenchmarkEncodeAllSmall measures the per-call cost of compressing one
@@ -13,11 +13,11 @@ import (
 // long-lived Writer; "ratio" runs them in turn and reports x-faster, the
 // speed-up of reuse within one run.
 func BenchmarkEncodeAllSmall(b *testing.B) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		b.Fatal(err)
 	}
-	thr, _ := vae.Binarize(test.Slice(0, 1), vae.Threshold)
+	thr, _ := dataset.Binarize(test.Slice(0, 1), dataset.Threshold)
 	model, err := Lookup(DefaultModel)
 	if err != nil {
 		b.Fatal(err)

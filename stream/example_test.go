@@ -7,18 +7,18 @@ import (
 	"log"
 
 	"github.com/bbans/bbans/stream"
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // Compress binarized MNIST images through a Writer and read them back
 // through a Reader. With no model option the Writer picks the built-in
 // binarized model.
 func Example() {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		log.Fatal(err)
 	}
-	images, err := vae.Binarize(test.Slice(0, 1000), vae.Threshold)
+	images, err := dataset.Binarize(test.Slice(0, 1000), dataset.Threshold)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -73,11 +73,11 @@ func ExampleEncodeAll() {
 // Read single records and a shuffled batch of an archive without decoding
 // the rest: each record costs the decoding of the one chunk that holds it.
 func ExampleNewReaderAt() {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		log.Fatal(err)
 	}
-	images, err := vae.Binarize(test.Slice(0, 300), vae.Threshold)
+	images, err := dataset.Binarize(test.Slice(0, 300), dataset.Threshold)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -196,8 +196,8 @@ func Example_concurrency() {
 	// 8 goroutines, 8 archives: true
 }
 
-// A model of one's own, from `bbans train -o my.bbm` or vae.Train and
-// vae.Quantize, is read with vae.ReadModel and given to the Writer with
+// A model of one's own, from `bbans train -o my.bbm` or train.Train and
+// train.Quantize, is read with vae.ReadModel and given to the Writer with
 // WithModel and to the Reader with WithModels (or embedded in the archive
 // with WithEmbeddedModel). An archive names its model by SHA-256, so a
 // Reader without it reports which model it needs. To run anywhere, the

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 // Fuzzing reaches many inputs only with cheap models: the toy model and
@@ -18,18 +20,18 @@ var fuzzModels = sync.OnceValue(func() []Model {
 		K   int
 	}{{vae.Bernoulli, 1}, {vae.Logistic, 2}, {vae.LogisticAR, 2}} {
 		a := vae.Arch{RecordSize: 16, Likelihood: c.lik, Components: c.K, EncHidden: []int{8}, Latent: 2, DecHidden: []int{6}}
-		f, err := vae.NewFloatModel(a, 1)
+		f, err := train.NewFloatModel(a, 1)
 		if err != nil {
 			panic(err)
 		}
-		cal := &vae.Dataset{RecordSize: 16, Data: make([]byte, 16*32)}
+		cal := &dataset.Dataset{RecordSize: 16, Data: make([]byte, 16*32)}
 		for i := range cal.Data {
 			cal.Data[i] = byte(i * 7 % 2)
 			if c.lik != vae.Bernoulli {
 				cal.Data[i] = byte(i * 37)
 			}
 		}
-		m, err := vae.Quantize(f, vae.QuantizeConfig{Calibration: cal, Description: "fuzz"})
+		m, err := train.Quantize(f, train.QuantizeConfig{Calibration: cal, Description: "fuzz"})
 		if err != nil {
 			panic(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/format"
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // pseudoText returns n bytes of deterministic English-like text: words of
@@ -34,9 +34,9 @@ func pseudoText(n int, seed uint64) []byte {
 // mixedContent is records threshold-binarized MNIST test images from lo,
 // then text bytes of text, then as many images again.
 func mixedContent(t testing.TB, lo, records, text int) []byte {
-	d := mnistSlice(t, lo, lo+records, vae.Threshold)
+	d := mnistSlice(t, lo, lo+records, dataset.Threshold)
 	d = append(d, pseudoText(text, uint64(lo))...)
-	return append(d, mnistSlice(t, lo+records, lo+2*records, vae.Threshold)...)
+	return append(d, mnistSlice(t, lo+records, lo+2*records, dataset.Threshold)...)
 }
 
 // dataFrameTypes lists the data frames of an archive, in order.
@@ -66,10 +66,10 @@ func dataFrameTypes(t testing.TB, a []byte) []format.FrameType {
 // the model (chunk frames), the text to the general codec, and everything
 // must round-trip.
 func TestMixedFrameTypes(t *testing.T) {
-	n1, n2, images := 2000, 1000, vae.None
+	n1, n2, images := 2000, 1000, dataset.None
 	if testing.Short() {
 		// The binarized model is about seven times faster.
-		n1, images = 1000, vae.Threshold
+		n1, images = 1000, dataset.Threshold
 	}
 	hdr := []byte{0, 0, 8, 3, 0, 0, byte(n1 >> 8), byte(n1), 0, 0, 0, 28, 0, 0, 0, 28}
 	data := append(hdr, mnistSlice(t, 0, n1, images)...)

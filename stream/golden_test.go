@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden archives in testdata/golden")
@@ -41,13 +41,13 @@ func (c goldenCase) options(t testing.TB) []WOption {
 	return append([]WOption{WithModel(m), WithIndex(false), WithGeneralCodec(false)}, c.opts...)
 }
 
-func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
+func mnistSlice(t testing.TB, lo, hi int, b dataset.Binarization) []byte {
 	t.Helper()
-	d, err := vae.LoadMNIST("test")
+	d, err := dataset.LoadMNIST("test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := vae.Binarize(d.Slice(lo, hi), b)
+	s, err := dataset.Binarize(d.Slice(lo, hi), b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,55 +56,55 @@ func mnistSlice(t testing.TB, lo, hi int, b vae.Binarization) []byte {
 
 var goldenCases = []goldenCase{
 	{"threshold", "mnist-bin", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 0, 40, vae.Threshold)
+		return mnistSlice(t, 0, 40, dataset.Threshold)
 	}},
 	{"sampled", "mnist-bin", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 40, 80, vae.Sampled)
+		return mnistSlice(t, 40, 80, dataset.Sampled)
 	}},
 	{"8bit", "mnist", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 80, 120, vae.None)
+		return mnistSlice(t, 80, 120, dataset.None)
 	}},
 	// Written before embedded models were compressed: the verbatim form.
 	{"embedded", "mnist-bin", []WOption{WithEmbeddedModel(true), WithEmbeddedModelRaw(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 120, 130, vae.Threshold)
+		return mnistSlice(t, 120, 130, dataset.Threshold)
 	}},
 	{"escapes-stored-tail", "mnist-bin", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
-		d := mnistSlice(t, 130, 140, vae.Threshold)
+		d := mnistSlice(t, 130, 140, dataset.Threshold)
 		d[3*784+400] = 7 // an escape in a binarized chunk
 		d = append(d, randomBytes(5*784, 11)...)
 		return append(d, 1, 0, 1)
 	}},
 	{"threshold-ar", "mnist-bin-ar", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 160, 200, vae.Threshold)
+		return mnistSlice(t, 160, 200, dataset.Threshold)
 	}},
 	{"sampled-ar", "mnist-bin-ar", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 200, 240, vae.Sampled)
+		return mnistSlice(t, 200, 240, dataset.Sampled)
 	}},
 	{"8bit-ar", "mnist-ar", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
-		d := mnistSlice(t, 240, 280, vae.None)
+		d := mnistSlice(t, 240, 280, dataset.None)
 		return append(d, 9, 8, 7) // and a tail
 	}},
 	{"8bit-cm", "mnist-cm", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
-		d := mnistSlice(t, 280, 320, vae.None)
+		d := mnistSlice(t, 280, 320, dataset.None)
 		return append(d, 6, 5) // and a tail
 	}},
 	{"idx", "mnist-bin", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
-		return append(h, mnistSlice(t, 140, 152, vae.Threshold)...)
+		return append(h, mnistSlice(t, 140, 152, dataset.Threshold)...)
 	}},
 	{"indexed", "mnist-bin-ar", []WOption{WithIndex(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
-		d := mnistSlice(t, 320, 350, vae.Threshold)
+		d := mnistSlice(t, 320, 350, dataset.Threshold)
 		d[9*784+300] = 3          // an escape
 		return append(d, 1, 1, 0) // and a tail
 	}},
 	{"indexed-idx", "mnist-cm", []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28}
-		d := append(h, mnistSlice(t, 350, 360, vae.None)...)
+		d := append(h, mnistSlice(t, 350, 360, dataset.None)...)
 		copy(d[16+4*784:], randomBytes(4*784, 5)) // a stored chunk
 		return d
 	}},
 	{"embedded-zstd", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
-		return mnistSlice(t, 330, 340, vae.Threshold)
+		return mnistSlice(t, 330, 340, dataset.Threshold)
 	}},
 	// Images and text: chunks of each kind go to the model, the text to
 	// the general codec (Brotli at the default level, Zstd at level 3).

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestMNISTRoundTrip codes real MNIST test images with the built-in models,
@@ -12,18 +13,18 @@ import (
 // close to the model's negative ELBO: within 1% plus the fixed costs of the
 // container and of each chunk's initial bits.
 func TestMNISTRoundTrip(t *testing.T) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 300
 	sub := test.Slice(0, n)
-	thr, err := vae.Binarize(sub, vae.Threshold)
+	thr, err := dataset.Binarize(sub, dataset.Threshold)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		data      *vae.Dataset
+		data      *dataset.Dataset
 		wantModel string
 	}{{thr, "mnist-bin-ar"}, {sub, "mnist-cm"}} {
 		t.Run(c.wantModel, func(t *testing.T) {

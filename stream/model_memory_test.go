@@ -8,6 +8,8 @@ import (
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/format"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 // craftedWide is an archive embedding a small valid model whose coder
@@ -20,12 +22,12 @@ func craftedWide(t testing.TB, recordSize int) []byte {
 	t.Helper()
 	a := vae.Arch{RecordSize: recordSize, Likelihood: vae.Logistic, Components: 8,
 		EncHidden: []int{8}, Latent: 2, DecHidden: []int{8}}
-	f, err := vae.NewFloatModel(a, 1)
+	f, err := train.NewFloatModel(a, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := &vae.Dataset{RecordSize: recordSize, Data: randomBytes(4*recordSize, 9)}
-	m, err := vae.Quantize(f, vae.QuantizeConfig{Calibration: cal})
+	cal := &dataset.Dataset{RecordSize: recordSize, Data: randomBytes(4*recordSize, 9)}
+	m, err := train.Quantize(f, train.QuantizeConfig{Calibration: cal})
 	if err != nil {
 		t.Fatal(err)
 	}

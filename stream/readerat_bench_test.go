@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // BenchmarkReaderAt measures random access to the 10,000 MNIST test images,
@@ -20,11 +20,11 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkReaderAt -benchtime 2s ./stream
 func BenchmarkReaderAt(b *testing.B) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		b.Fatal(err)
 	}
-	thr, err := vae.Binarize(test, vae.Threshold)
+	thr, err := dataset.Binarize(test, dataset.Threshold)
 	if err != nil {
 		b.Fatal(err)
 	}

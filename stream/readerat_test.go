@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/format"
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func openAt(t testing.TB, a []byte, opts ...ROption) *ReaderAt {
@@ -122,10 +122,10 @@ func TestReaderAtGolden(t *testing.T) {
 // without an index, of two models, IDX-aligned, with tails and stored
 // chunks, in every order.
 func TestReaderAtConcatenated(t *testing.T) {
-	thr := mnistSlice(t, 0, 16, vae.Threshold)
+	thr := mnistSlice(t, 0, 16, dataset.Threshold)
 	thr[5*784+9] = 4 // an escape
-	eight := append(mnistSlice(t, 30, 36, vae.None), 7, 7)
-	idx := append([]byte{0, 0, 8, 3, 0, 0, 0, 7, 0, 0, 0, 28, 0, 0, 0, 28}, mnistSlice(t, 42, 49, vae.Threshold)...)
+	eight := append(mnistSlice(t, 30, 36, dataset.None), 7, 7)
+	idx := append([]byte{0, 0, 8, 3, 0, 0, 0, 7, 0, 0, 0, 28, 0, 0, 0, 28}, mnistSlice(t, 42, 49, dataset.Threshold)...)
 	copy(idx[16+4*784:], randomBytes(2*784, 3))
 	type part struct {
 		data []byte
@@ -251,7 +251,7 @@ func TestReaderAtOneChunkPerRecord(t *testing.T) {
 	if testing.Short() {
 		n, reads = 1200, 4 // CI's -race run is -short: two chunks
 	}
-	data := mnistSlice(t, 0, n, vae.Threshold)
+	data := mnistSlice(t, 0, n, dataset.Threshold)
 	a, err := EncodeAll(data, nil)
 	if err != nil {
 		t.Fatal(err)

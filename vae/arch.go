@@ -2,6 +2,7 @@ package vae
 
 import (
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 	"strconv"
 	"strings"
 )
@@ -13,9 +14,9 @@ import (
 type Arch struct {
 	RecordSize int
 	// Shape is the image a record stands for (Shape.Size() = RecordSize);
-	// zero means LegacyShape(RecordSize), what a model file without a
-	// shape holds (RecordShape).
-	Shape      Shape
+	// zero means dataset.LegacyShape(RecordSize), what a model file
+	// without a shape holds (RecordShape).
+	Shape      dataset.Shape
 	Likelihood Likelihood
 	Components int // logistic mixture components; 1 for Bernoulli
 	EncHidden  []int
@@ -106,7 +107,7 @@ func (a Arch) String() string {
 
 // encSizes returns the widths of the encoder layers, input first (none
 // without latents).
-func (a *Arch) encSizes() []int {
+func (a *Arch) EncoderSizes() []int {
 	if a.Latent == 0 {
 		return nil
 	}
@@ -116,7 +117,7 @@ func (a *Arch) encSizes() []int {
 
 // decSizes returns the widths of the decoder layers, input first (none
 // without latents).
-func (a *Arch) decSizes() []int {
+func (a *Arch) DecoderSizes() []int {
 	if a.Latent == 0 {
 		return nil
 	}
@@ -127,7 +128,7 @@ func (a *Arch) decSizes() []int {
 // MACs returns the multiply-adds of the encoder and of the decoder for one
 // record.
 func (a *Arch) MACs() (enc, dec int) {
-	for _, p := range [][]int{a.encSizes(), a.decSizes()} {
+	for _, p := range [][]int{a.EncoderSizes(), a.DecoderSizes()} {
 		n := 0
 		for i := 1; i < len(p); i++ {
 			n += p[i-1] * p[i]
@@ -139,4 +140,13 @@ func (a *Arch) MACs() (enc, dec int) {
 		}
 	}
 	return enc, dec
+}
+
+// RecordShape returns the shape of a's records: a.Shape, or if that is
+// not given, dataset.LegacyShape(a.RecordSize).
+func (a *Arch) RecordShape() dataset.Shape {
+	if a.Shape.IsZero() {
+		return dataset.LegacyShape(a.RecordSize)
+	}
+	return a.Shape
 }

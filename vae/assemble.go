@@ -12,6 +12,20 @@ const (
 	DefaultPosteriorPrec = 24
 )
 
+// Assemble validates a model given by its exported fields (Arch,
+// BucketBits, PosteriorPrec, LikPrec, Enc, Dec, SigmaTable, Lik,
+// Description), encodes its model file and returns the model as
+// ParseModel reads that file: what package train's Quantize does with the
+// layers it makes.
+func Assemble(m *Model) (*Model, error) {
+	c := *m
+	c.name, c.file = "", nil
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 // NewModel assembles a model from a likelihood's tables: lik is what a's
 // family (a.Likelihood) would parse from the model file, at likelihood
 // precision likPrec. With nets nil the model has none: a.Latent must be 0

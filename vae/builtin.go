@@ -3,6 +3,7 @@ package vae
 import (
 	_ "embed"
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 	"sync"
 )
 
@@ -26,25 +27,25 @@ type BuiltinInfo struct {
 	Name string
 	// Binarization the model is for: Threshold or Sampled data of a
 	// binarized model, None for 8-bit records.
-	Binarizations []Binarization
+	Binarizations []dataset.Binarization
 	file          []byte
 }
 
 var builtinInfo = []BuiltinInfo{
 	// mnist-bin was trained on a mix of threshold and freshly sampled
 	// binarizations, so that it serves both.
-	{Name: "mnist-bin", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinFile},
-	{Name: "mnist", Binarizations: []Binarization{None}, file: mnistFile},
+	{Name: "mnist-bin", Binarizations: []dataset.Binarization{dataset.Threshold, dataset.Sampled}, file: mnistBinFile},
+	{Name: "mnist", Binarizations: []dataset.Binarization{dataset.None}, file: mnistFile},
 	// mnist-bin-ar is mnist-bin's VAE with the autoregressive Bernoulli
 	// likelihood (causal context of ten neighbours), trained jointly on
 	// the same mix of binarizations.
-	{Name: "mnist-bin-ar", Binarizations: []Binarization{Threshold, Sampled}, file: mnistBinARFile},
+	{Name: "mnist-bin-ar", Binarizations: []dataset.Binarization{dataset.Threshold, dataset.Sampled}, file: mnistBinARFile},
 	// mnist-ar is mnist's VAE with the autoregressive logistic likelihood.
-	{Name: "mnist-ar", Binarizations: []Binarization{None}, file: mnistARFile},
+	{Name: "mnist-ar", Binarizations: []dataset.Binarization{dataset.None}, file: mnistARFile},
 	// mnist-cm is the context-mixing likelihood over mnist-bin-ar's nets
 	// (its encoder sees the image thresholded at 128), its tables counted
 	// on the 60,000 MNIST training images.
-	{Name: "mnist-cm", Binarizations: []Binarization{None}, file: mnistCMFile},
+	{Name: "mnist-cm", Binarizations: []dataset.Binarization{dataset.None}, file: mnistCMFile},
 }
 
 var builtinCache sync.Map // name -> *Model

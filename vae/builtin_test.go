@@ -1,6 +1,9 @@
 package vae
 
-import "testing"
+import (
+	"github.com/bbans/bbans/vae/dataset"
+	"testing"
+)
 
 // TestBuiltinTargets evaluates the built-in models on the 10,000 MNIST
 // test images with the integer model's exact coding probabilities and
@@ -13,22 +16,22 @@ func TestBuiltinTargets(t *testing.T) {
 	test := mnistOrSkip(t, "test")
 	for _, c := range []struct {
 		model string
-		bin   Binarization
+		bin   dataset.Binarization
 		max   float64
 	}{
-		{"mnist-bin", Threshold, 0.15},
-		{"mnist-bin", Sampled, 0.19},
-		{"mnist", None, 1.36},
+		{"mnist-bin", dataset.Threshold, 0.15},
+		{"mnist-bin", dataset.Sampled, 0.19},
+		{"mnist", dataset.None, 1.36},
 		// The issue "beat JPEG XL" targets of the default models.
-		{"mnist-bin-ar", Threshold, 0.14},
-		{"mnist-bin-ar", Sampled, 0.18},
-		{"mnist-cm", None, 1.08},
+		{"mnist-bin-ar", dataset.Threshold, 0.14},
+		{"mnist-bin-ar", dataset.Sampled, 0.18},
+		{"mnist-cm", dataset.None, 1.08},
 	} {
 		m, err := Builtin(c.model)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := Binarize(test, c.bin)
+		d, err := dataset.Binarize(test, c.bin)
 		if err != nil {
 			t.Fatal(err)
 		}

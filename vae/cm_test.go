@@ -2,6 +2,7 @@ package vae
 
 import (
 	"bytes"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"sort"
 	"sync"
@@ -80,7 +81,7 @@ func TestCMCostIsExact(t *testing.T) {
 // pixels before it and never with those after it.
 func TestCMContextsAreCausal(t *testing.T) {
 	const w = 28
-	g := SplitMix64{State: 5}
+	g := dataset.SplitMix64{State: 5}
 	rec := make([]byte, w*w)
 	for range 200 {
 		for i := range rec {
@@ -121,9 +122,9 @@ func TestCMContextsAreCausal(t *testing.T) {
 // TestCMScratchContexts checks the coder's padded-buffer contexts against
 // cmContexts on random images of several shapes.
 func TestCMScratchContexts(t *testing.T) {
-	g := SplitMix64{State: 6}
+	g := dataset.SplitMix64{State: 6}
 	for _, R := range []int{784, 1, 2, 3, 9, 10, 100} {
-		w := LegacyShape(R).W
+		w := dataset.LegacyShape(R).W
 		sc := newCMScratch(R, w)
 		rec := make([]byte, R)
 		for range 20 {
@@ -145,7 +146,7 @@ func TestCMScratchContexts(t *testing.T) {
 
 // TestCMTableFind checks the runtime table against a map.
 func TestCMTableFind(t *testing.T) {
-	g := SplitMix64{State: 11}
+	g := dataset.SplitMix64{State: 11}
 	want := map[uint64]int8{}
 	for range 5000 {
 		ctx, node := g.Next()%3000, g.Next()%256

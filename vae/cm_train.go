@@ -10,6 +10,7 @@ package vae
 
 import (
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"sort"
 	"sync"
@@ -39,7 +40,7 @@ var DefaultCMConfig = CMConfig{Alpha: 8, MinCount: 8, Epochs: 3, LR: 0.0005, See
 
 // BuildContextMix returns a ContextMix model with base's nets (a
 // BernoulliAR model) and tables fitted to the 8-bit records of d.
-func BuildContextMix(base *Model, d *Dataset, cfg CMConfig) (*Model, error) {
+func BuildContextMix(base *Model, d *dataset.Dataset, cfg CMConfig) (*Model, error) {
 	if base.Arch.Likelihood != BernoulliAR {
 		return nil, fmt.Errorf("vae: a context-mix model builds on a bernoulli-ar model, not %v", base.Arch.Likelihood)
 	}
@@ -114,12 +115,12 @@ func cmSquashTable() []uint16 {
 // sampleLogits draws a latent for every record from q(y|s) (SplitMix64
 // standing in for a message's bits) and returns the decoder's logit
 // indices, RecordSize per record.
-func (m *Model) sampleLogits(d *Dataset, seed uint64) []uint16 {
+func (m *Model) sampleLogits(d *dataset.Dataset, seed uint64) []uint16 {
 	R, dl := m.Arch.RecordSize, m.Arch.Latent
 	out := make([]uint16, d.Len()*R)
 	w := newWorker(m, evalBatch)
 	g := m.buckets
-	rng := SplitMix64{State: seed}
+	rng := dataset.SplitMix64{State: seed}
 	lat := make([]int32, dl)
 	for lo := 0; lo < d.Len(); lo += evalBatch {
 		n := min(evalBatch, d.Len()-lo)
@@ -149,7 +150,7 @@ type cmCounts struct {
 
 // countCM counts the decisions of d's records of R bytes, images in rows
 // of w bytes.
-func countCM(d *Dataset, R, w int) *cmCounts {
+func countCM(d *dataset.Dataset, R, w int) *cmCounts {
 	c := &cmCounts{R: R, w: w}
 	for l := range c.level {
 		c.level[l] = map[uint64][2]uint32{}
@@ -253,7 +254,7 @@ type cmSample struct {
 
 // looSamples returns every decision of d's records with the inputs the
 // mixer would see if the record were not in the tables.
-func (c *cmCounts) looSamples(d *Dataset, idx []uint16, alpha float64, minCount int) [][]cmSample {
+func (c *cmCounts) looSamples(d *dataset.Dataset, idx []uint16, alpha float64, minCount int) [][]cmSample {
 	R, w := c.R, c.w
 	h := R / w
 	out := make([][]cmSample, d.Len())

@@ -8,6 +8,7 @@ package vae
 
 import (
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/vae/cmix"
@@ -51,7 +52,7 @@ func (cmixFamily) Parse(s *Section, a *Arch, likPrec uint) (Tables, error) {
 		return nil, err
 	}
 	p := m.Params()
-	if s := (Shape{W: p.W, H: p.H, C: p.C}); s != a.RecordShape() {
+	if s := (dataset.Shape{W: p.W, H: p.H, C: p.C}); s != a.RecordShape() {
 		return nil, fmt.Errorf("cmix model of %v records in a model of shape %v", s, a.RecordShape())
 	}
 	return &cmixTables{m: m, raw: append([]byte(nil), b...)}, nil
@@ -69,7 +70,7 @@ func NewCMix(m *cmix.Model, description string) (*Model, error) {
 		return nil, err
 	}
 	p := m.Params()
-	a := Arch{RecordSize: p.RecordSize(), Shape: Shape{W: p.W, H: p.H, C: p.C}, Likelihood: CMix, Components: 1}
+	a := Arch{RecordSize: p.RecordSize(), Shape: dataset.Shape{W: p.W, H: p.H, C: p.C}, Likelihood: CMix, Components: 1}
 	return NewModel(a, BernoulliPrec, &cmixTables{m: m, raw: raw}, nil, description)
 }
 

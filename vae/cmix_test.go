@@ -9,6 +9,7 @@ import (
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 	"github.com/bbans/bbans/vae/cmix"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // blobs returns n records of w×h bytes among levels: a disc of levels
@@ -86,7 +87,7 @@ func TestCMixStream(t *testing.T) {
 	if !bytes.Equal(out, data) {
 		t.Fatal("round trip through stream changed the data")
 	}
-	c, err := m.NegELBO(&vae.Dataset{RecordSize: 120, Data: blobs(150, 12, 10, levels, 2)}, 1)
+	c, err := m.NegELBO(&dataset.Dataset{RecordSize: 120, Data: blobs(150, 12, 10, levels, 2)}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestCoderRoundTrip(t *testing.T) {
 		lik Likelihood
 		K   int
 	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
-		_, m := tinyModel(t, c.lik, c.K)
+		m := testModel(t, c.lik, c.K)
 		t.Run(m.Arch.String(), func(t *testing.T) {
 			const lanes, steps = 4, 6
 			d := testImages(t, m, lanes*steps)
@@ -75,7 +75,7 @@ func TestCoderCostIsExact(t *testing.T) {
 		lik Likelihood
 		K   int
 	}{{Bernoulli, 1}, {Logistic, 2}} {
-		_, m := tinyModel(t, c.lik, c.K)
+		m := testModel(t, c.lik, c.K)
 		t.Run(m.Arch.String(), func(t *testing.T) {
 			d := testImages(t, m, 10)
 			coder := m.NewCoder(1)

@@ -1,7 +1,17 @@
-// Package vae is the variational auto-encoder behind bbans: dataset readers,
-// float training, quantisation to a deterministic integer model, the model
-// file, and the integer model as the latent-variable model that bits-back
-// coding needs.
+// Package vae is what decodes an archive: the integer latent-variable
+// models bbans codes with (Model, its Coder for the bits-back step of
+// package ans), their likelihoods, the model file (ParseModel, SPEC.md
+// section 3) and the built-in models. What only trains lives elsewhere:
+// package vae/train (the float VAE, Adam, quantisation into a Model) and
+// package vae/dataset (records in memory, IDX and raw files, MNIST and
+// Fashion-MNIST, binarization, record shapes); package vae/cmix is the
+// adaptive context-mixing engine behind the CMix likelihood. Data flows
+// one way: stream -> vae -> ans, simd, dataset; train -> vae.
+//
+// Files: arch.go (architectures), model.go, infer.go (integer nets),
+// coder.go (the bits-back coder), eval.go (exact costs, NegELBO),
+// likelihood.go (the Family interface and registry), modelfile*.go (the
+// file), assemble.go (models from parts: NewModel, Assemble), builtin.go.
 //
 // The model is the one of BB-ANS (Townsend, Bird & Barber, "Practical
 // lossless compression with latent variables using bits back coding",
@@ -23,6 +33,11 @@
 //	cm.go, cm_file.go  ContextMix: binary decisions mixed from context counts
 //	                   and the decoder's logits (built by BuildContextMix,
 //	                   cm_train.go, on a trained BernoulliAR model)
+//	cmix.go            CMix: adaptive context mixing without nets (vae/cmix)
+//
+// float_likelihood.go holds the Trainable interface (a family's float
+// path, which package train drives) and the float pieces the families
+// share.
 //
 // No other code asks which likelihood a model has. A likelihood may have
 // no nets (a pure context model, Arch.Latent 0) and may adapt within a
@@ -33,6 +48,7 @@
 // fixed-point arithmetic: int8 weights, uint8 activations, int32
 // accumulators (package simd), requantisation by multiply and shift, and
 // lookup tables stored in the model file. Floats appear only in training
-// and in reports. SPEC.md section 2 specifies the data conventions
-// (binarization of MNIST) and section 3 the model file.
+// (the families' float paths, package train) and in reports. SPEC.md
+// section 2 specifies the data conventions (binarization of MNIST) and
+// section 3 the model file.
 package vae

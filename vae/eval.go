@@ -2,6 +2,7 @@ package vae
 
 import (
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 
 	"github.com/bbans/bbans/ans"
@@ -33,7 +34,7 @@ const evalBatch = 64
 // draws come from SplitMix64 seeded with seed, standing in for the bits of
 // a message) and adds -log2 p(s|y) - log2 p(y) + log2 q(y|s) from the
 // frequencies handed to the coder.
-func (m *Model) NegELBO(d *Dataset, seed uint64) (Cost, error) {
+func (m *Model) NegELBO(d *dataset.Dataset, seed uint64) (Cost, error) {
 	if d.RecordSize != m.Arch.RecordSize {
 		return Cost{}, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, m.Arch.RecordSize)
 	}
@@ -75,14 +76,14 @@ const (
 // and the frequency of every symbol of the record (with its precision;
 // prec is 0 for the other kinds). An adaptive likelihood sees d as one
 // chunk decoded in record order.
-func (m *Model) trace(d *Dataset, seed uint64, f func(kind traceKind, v uint32, prec uint)) {
+func (m *Model) trace(d *dataset.Dataset, seed uint64, f func(kind traceKind, v uint32, prec uint)) {
 	w := newWorker(m, evalBatch)
 	if cs, ok := w.lik.(ChunkStarter); ok {
 		cs.ChunkStart(nil)
 	}
 	lik := func(freq uint32, prec uint) { f(traceLikelihood, freq, prec) }
 	g := m.buckets
-	rng := SplitMix64{State: seed}
+	rng := dataset.SplitMix64{State: seed}
 	dl := m.Arch.Latent
 	lat := make([]int32, evalBatch*dl)
 	for lo := 0; lo < d.Len(); lo += evalBatch {

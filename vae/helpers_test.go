@@ -1,8 +1,9 @@
 package vae
 
 import (
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
-	"sync"
+	"math/bits"
 	"testing"
 
 	"github.com/bbans/bbans/ans"
@@ -10,62 +11,85 @@ import (
 
 // mnistOrSkip loads an MNIST split, skipping the test if the GoMNIST
 // module is not available.
-func mnistOrSkip(t testing.TB, split string) *Dataset {
+func mnistOrSkip(t testing.TB, split string) *dataset.Dataset {
 	t.Helper()
-	d, err := LoadMNIST(split)
+	d, err := dataset.LoadMNIST(split)
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
 	return d
 }
 
-var tinyModels sync.Map // string -> *tinyEntry
-
-type tinyEntry struct {
-	once sync.Once
-	f    *FloatModel
-	m    *Model
-	err  error
+// testModel returns a model of likelihood lik with K components for MNIST
+// records: the built-in model of that kind, or for a kind without one a
+// small model with random weights (smallModel's, at 784 bytes).
+func testModel(t testing.TB, lik Likelihood, K int) *Model {
+	t.Helper()
+	for _, name := range BuiltinNames() {
+		m, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Arch.Likelihood == lik && m.Arch.Components == K {
+			return m
+		}
+	}
+	return randomModel(t, Arch{RecordSize: 784, Likelihood: lik, Components: K, EncHidden: []int{32}, Latent: 8, DecHidden: []int{32}}, 5)
 }
 
-// tinyModel trains (once per test binary) a small model on 500 MNIST
-// training images for two epochs and quantises it.
-func tinyModel(t testing.TB, lik Likelihood, K int) (*FloatModel, *Model) {
+// randomModel returns a model of architecture a with random int8 weights
+// (seeded), biases and requantisation that keep activations in range, and
+// the likelihood tables its family's float path makes from its starting
+// tables: a valid model file, quick to build, that codes (badly).
+func randomModel(t testing.TB, a Arch, seed uint64) *Model {
 	t.Helper()
-	train := mnistOrSkip(t, "train")
-	key := lik.String() + string(rune('0'+K))
-	e, _ := tinyModels.LoadOrStore(key, &tinyEntry{})
-	te := e.(*tinyEntry)
-	te.once.Do(func() {
-		a := Arch{RecordSize: 784, Likelihood: lik, Components: K, EncHidden: []int{32}, Latent: 8, DecHidden: []int{32}}
-		d := train.Slice(0, 500)
-		b := None
-		if lik.Binary() {
-			b = Threshold
-		}
-		te.f, te.err = Train(TrainConfig{Arch: a, Epochs: 2, BatchSize: 50, Seed: 7, Binarization: b}, d, nil)
-		if te.err != nil {
-			return
-		}
-		cal := d
-		if lik.Binary() {
-			cal, _ = Binarize(d, Threshold)
-		}
-		te.m, te.err = Quantize(te.f, QuantizeConfig{Calibration: cal, Description: "tiny test model"})
-	})
-	if te.err != nil {
-		t.Fatal(te.err)
+	tr := a.Likelihood.Trainable()
+	lik, prec, err := tr.Quantize(&a, tr.NewFloat(&a), 20)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return te.f, te.m
+	g := dataset.SplitMix64{State: seed}
+	layer := func(n, k int, hidden bool) Layer {
+		l := Layer{N: n, K: k, W: make([]int8, n*k), Bias: make([]int32, n), Mult: make([]int32, n), Shift: make([]uint8, n),
+			Lo: math.MinInt32, Hi: math.MaxInt32}
+		if hidden {
+			l.Lo, l.Hi = 0, 255
+		}
+		for i := range l.W {
+			l.W[i] = int8(g.Next())
+		}
+		for i := range n {
+			l.Bias[i] = int32(g.Next()%2001) - 1000
+			// Scale an accumulator of k products (|x·w| < 2^15) to a byte.
+			l.Mult[i], l.Shift[i] = 1<<30, uint8(min(62, 30+bits.Len(uint(k))+7))
+		}
+		return l
+	}
+	m := &Model{Arch: a, BucketBits: 8, PosteriorPrec: 20, LikPrec: prec, Lik: lik, Description: "random"}
+	es, ds := a.EncoderSizes(), a.DecoderSizes()
+	for i := 1; i < len(es); i++ {
+		m.Enc = append(m.Enc, layer(es[i], es[i-1], i < len(es)-1))
+	}
+	for i := 1; i < len(ds); i++ {
+		m.Dec = append(m.Dec, layer(ds[i], ds[i-1], i < len(ds)-1))
+	}
+	for i := range 257 {
+		m.SigmaTable = append(m.SigmaTable, int32(1<<10+i*256))
+	}
+	m, err = Assemble(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // testImages returns the first n MNIST test images, binarized by
 // threshold for a Bernoulli model.
-func testImages(t testing.TB, m *Model, n int) *Dataset {
+func testImages(t testing.TB, m *Model, n int) *dataset.Dataset {
 	t.Helper()
 	d := mnistOrSkip(t, "test").Slice(0, n)
 	if m.Arch.Likelihood.Binary() {
-		d, _ = Binarize(d, Threshold)
+		d, _ = dataset.Binarize(d, dataset.Threshold)
 	}
 	return d
 }
@@ -74,7 +98,7 @@ func testImages(t testing.TB, m *Model, n int) *Dataset {
 // symbols, so that the bits a coder gets back are real ones.
 func seededMessage(n int) *ans.Message {
 	msg := ans.NewMessage(1)
-	g := SplitMix64{State: 9}
+	g := dataset.SplitMix64{State: 9}
 	for range n {
 		msg.Push(0, uint32(g.Next()>>48), 1, 16)
 	}

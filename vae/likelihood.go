@@ -187,8 +187,8 @@ func (l Likelihood) Binary() bool {
 	return f != nil && f.Alphabet() == 2
 }
 
-// trainable returns l's float training path, or nil.
-func (l Likelihood) trainable() Trainable {
+// Trainable returns l's float training path, or nil.
+func (l Likelihood) Trainable() Trainable {
 	t, _ := l.Family().(Trainable)
 	return t
 }

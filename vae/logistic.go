@@ -36,6 +36,17 @@ const Logistic Likelihood = 2
 
 func init() { RegisterLikelihood(Logistic, logisticFamily{}) }
 
+// The float parametrisation of a component (the decoder's raw outputs),
+// which quantisation maps to the integer units below: the mean is
+// logisticMid·(1+raw) in byte units, the log-scale raw+logScaleOffset
+// clamped to [logScaleMin, logScaleMax].
+const (
+	logisticMid    = 127.5
+	logScaleOffset = 2.0
+	logScaleMin    = -2.5
+	logScaleMax    = 6.0
+)
+
 const (
 	meanMin       = -16 * 1024
 	meanMax       = 16 * 1280

@@ -62,7 +62,7 @@ type Layer struct {
 const (
 	// LatentFracBits: the decoder's input for a latent is the bucket
 	// centre in units of 2^-5, an int8 offset by 128 into a uint8.
-	LatentFracBits = latentFrac
+	LatentFracBits = 5
 	// MaxMoment is the clamp of the posterior mean, Q16 (256.0).
 	MaxMoment = 1 << 24
 	// BernoulliPrec is the precision of Bernoulli probabilities.

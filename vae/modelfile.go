@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"github.com/bbans/bbans/vae/dataset"
 	"io"
 )
 
@@ -47,7 +48,7 @@ func (m *Model) finish() error {
 func (m *Model) appendBody(b []byte) []byte {
 	a := &m.Arch
 	shape := a.RecordShape()
-	legacy := shape == LegacyShape(a.RecordSize)
+	legacy := shape == dataset.LegacyShape(a.RecordSize)
 	b = append(b, ModelMagic...)
 	if legacy {
 		b = binary.LittleEndian.AppendUint16(b, 1)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"github.com/bbans/bbans/vae/dataset"
 	"io"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func (p *Section) model(version uint16) (*Model, error) {
 	if h[13] != LatentFracBits {
 		return nil, fmt.Errorf("latent input precision %d, this build supports %d", h[13], LatentFracBits)
 	}
-	a.Shape = LegacyShape(a.RecordSize)
+	a.Shape = dataset.LegacyShape(a.RecordSize)
 	if version >= 2 {
 		if a.Shape, err = p.shape(a.RecordSize); err != nil {
 			return nil, err
@@ -161,7 +162,7 @@ func (p *Section) model(version uint16) (*Model, error) {
 	if m.BucketBits < 1 || m.BucketBits > ans.MaxBucketBits || m.PosteriorPrec <= m.BucketBits || m.PosteriorPrec > 24 {
 		return nil, fmt.Errorf("bucket bits %d and posterior precision %d outside 1 <= k < prec <= 24", m.BucketBits, m.PosteriorPrec)
 	}
-	es, ds := a.encSizes(), a.decSizes()
+	es, ds := a.EncoderSizes(), a.DecoderSizes()
 	for i := 1; i < len(es)+len(ds)-1; i++ {
 		var in, out int
 		if i < len(es) {
@@ -185,21 +186,21 @@ func (p *Section) model(version uint16) (*Model, error) {
 
 // shape reads the shape of a version-2 file: W, H, C, with W·H·C the
 // record size r and not LegacyShape(r), which version 1 stands for.
-func (p *Section) shape(r int) (Shape, error) {
+func (p *Section) shape(r int) (dataset.Shape, error) {
 	var v [3]int
 	for i := range v {
 		u, err := p.U32()
 		if err != nil {
-			return Shape{}, err
+			return dataset.Shape{}, err
 		}
 		v[i] = int(min(u, MaxRecordSize+1))
 	}
-	s := Shape{W: v[0], H: v[1], C: v[2]}
+	s := dataset.Shape{W: v[0], H: v[1], C: v[2]}
 	if s.Validate() != nil || s.Size() != r {
-		return Shape{}, fmt.Errorf("shape %dx%dx%d for records of %d bytes", v[0], v[1], v[2], r)
+		return dataset.Shape{}, fmt.Errorf("shape %dx%dx%d for records of %d bytes", v[0], v[1], v[2], r)
 	}
-	if s == LegacyShape(r) {
-		return Shape{}, fmt.Errorf("version 2 file with the version-1 shape %v", s)
+	if s == dataset.LegacyShape(r) {
+		return dataset.Shape{}, fmt.Errorf("version 2 file with the version-1 shape %v", s)
 	}
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"github.com/bbans/bbans/vae/dataset"
 	"testing"
 
 	"github.com/bbans/bbans/vae/cmix"
@@ -14,7 +15,7 @@ func TestModelFileRoundTrip(t *testing.T) {
 		lik Likelihood
 		K   int
 	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
-		_, m := tinyModel(t, c.lik, c.K)
+		m := testModel(t, c.lik, c.K)
 		f := m.File()
 		if sum := sha256.Sum256(f[:len(f)-32]); m.Hash() != sum || !bytes.Equal(sum[:], f[len(f)-32:]) {
 			t.Errorf("%v: hash is not the SHA-256 trailer of the body", m.Arch)
@@ -30,14 +31,14 @@ func TestModelFileRoundTrip(t *testing.T) {
 		if !bytes.Equal(m2.appendBody(nil), f[:len(f)-32]) || m2.Hash() != m.Hash() {
 			t.Errorf("%v: re-encoding a loaded model changes its bytes", m.Arch)
 		}
-		if m2.Description != "tiny test model" || m2.Arch.String() != m.Arch.String() {
+		if m2.Description != m.Description || m2.Arch.String() != m.Arch.String() {
 			t.Errorf("loaded %q %v", m2.Description, m2.Arch)
 		}
 	}
 }
 
 func TestModelFileDamage(t *testing.T) {
-	_, m := tinyModel(t, Logistic, 2)
+	m := testModel(t, Logistic, 2)
 	f := m.File()
 	check := func(name string, b []byte) {
 		t.Helper()
@@ -133,8 +134,8 @@ func FuzzParseModel(f *testing.F) {
 func smallCMModel(t testing.TB) *Model {
 	t.Helper()
 	base := smallModel(t, BernoulliAR, 1)
-	d := &Dataset{RecordSize: 16, Data: make([]byte, 16*40)}
-	g := SplitMix64{State: 8}
+	d := &dataset.Dataset{RecordSize: 16, Data: make([]byte, 16*40)}
+	g := dataset.SplitMix64{State: 8}
 	for i := range d.Data {
 		d.Data[i] = byte(g.Next() >> (g.Next() % 8 * 8))
 	}
@@ -145,28 +146,12 @@ func smallCMModel(t testing.TB) *Model {
 	return m
 }
 
-// smallModel quantises an untrained model with 16-byte records: a small,
-// valid model file, quick to build (no training) and to fuzz.
+// smallModel is a random model (randomModel) with 16-byte records: a
+// small, valid model file, quick to build and to fuzz.
 func smallModel(t testing.TB, lik Likelihood, K int) *Model {
 	t.Helper()
 	a := Arch{RecordSize: 16, Likelihood: lik, Components: K, EncHidden: []int{8}, Latent: 2, DecHidden: []int{6, 5}}
-	f, err := NewFloatModel(a, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal := &Dataset{RecordSize: 16, Data: make([]byte, 16*50)}
-	g := SplitMix64{State: 4}
-	for i := range cal.Data {
-		cal.Data[i] = byte(g.Next())
-		if lik.Binary() {
-			cal.Data[i] &= 1
-		}
-	}
-	m, err := Quantize(f, QuantizeConfig{Calibration: cal, BucketBits: 8, PosteriorPrec: 20, Description: "small"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return randomModel(t, a, 4)
 }
 
 // smallCMixModel is a cmix model of 6x5 records with four levels, primed on

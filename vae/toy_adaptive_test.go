@@ -9,6 +9,7 @@ import (
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // An adaptive likelihood added from outside the package, in this file
@@ -188,7 +189,7 @@ func TestAdaptiveLikelihood(t *testing.T) {
 		t.Errorf("archive of %d bytes for %d bytes of about 2.3 bits each", len(archive), len(data))
 	}
 	// NegELBO sees the data set as one chunk in record order.
-	c, err := m.NegELBO(&vae.Dataset{RecordSize: 16, Data: data[:16*3]}, 1)
+	c, err := m.NegELBO(&dataset.Dataset{RecordSize: 16, Data: data[:16*3]}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

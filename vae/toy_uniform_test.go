@@ -8,6 +8,7 @@ import (
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // A likelihood added from outside the package, in this file only: every
@@ -91,7 +92,7 @@ func TestUniformLikelihood(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i*7) & 15
 	}
-	d := &vae.Dataset{RecordSize: 12, Data: bytes.Clone(data)}
+	d := &dataset.Dataset{RecordSize: 12, Data: bytes.Clone(data)}
 	c, err := m.NegELBO(d, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bbans/bbans/internal/bench"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func init() {
@@ -45,7 +46,7 @@ func runBench(e *env, args []string) int {
 	boolFlag(fs, &noExternal, "run only the in-process compressors: no bzip2, xz, zstd or cjxl processes", "no-external")
 	boolFlag(fs, &quiet, "no progress on standard error", "q", "quiet")
 	mnistDirFlag(fs.FlagSet)
-	var shape vae.Shape
+	var shape dataset.Shape
 	shapeFlag(fs, &shape, "the records of a raw --data FILE (coded only by models of that shape)")
 	operands, code, stop := parseFlags(e, fs, args)
 	if stop {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func TestModels(t *testing.T) {
@@ -62,24 +63,24 @@ func TestDataset(t *testing.T) {
 			t.Fatalf("IDX file of %d bytes", len(b))
 		}
 	}
-	full, err := vae.LoadMNIST("test")
+	full, err := dataset.LoadMNIST("test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	first := full.Slice(0, mnistRecords)
 	if !bytes.Equal(records(idx), first.Data) {
-		t.Error("8-bit records differ from vae.LoadMNIST")
+		t.Error("8-bit records differ from dataset.LoadMNIST")
 	}
-	want, _ := vae.Binarize(first, vae.Threshold)
+	want, _ := dataset.Binarize(first, dataset.Threshold)
 	if !bytes.Equal(records(th), want.Data) {
-		t.Error("threshold records differ from vae.Binarize")
+		t.Error("threshold records differ from dataset.Binarize")
 	}
 	// Sampled: the first N images of the whole set, as in SPEC.md.
 	dir := t.TempDir()
 	must(t, dir, nil, "dataset", "mnist", "-n", "20", "--binarize", "sampled", "-o", "s.idx")
-	ws, _ := vae.Binarize(full, vae.Sampled)
+	ws, _ := dataset.Binarize(full, dataset.Sampled)
 	if got := get(t, filepath.Join(dir, "s.idx")); !bytes.Equal(got[16:], ws.Data[:20*784]) {
-		t.Error("sampled records differ from vae.Binarize of the whole set")
+		t.Error("sampled records differ from dataset.Binarize of the whole set")
 	}
 	// It is an ordinary output: not overwritten without -f.
 	if r := bbans(t, dir, nil, "dataset", "mnist", "-n", "1", "-o", "s.idx"); r.code != exitFailure {
@@ -129,8 +130,8 @@ func TestEval(t *testing.T) {
 	}
 	// The exact figure is the vae package's business; check it is the
 	// same number the library gives.
-	d, _ := vae.LoadMNIST("test")
-	d, _ = vae.Binarize(d.Slice(0, 200), vae.Threshold)
+	d, _ := dataset.LoadMNIST("test")
+	d, _ = dataset.Binarize(d.Slice(0, 200), dataset.Threshold)
 	model, _ := vae.Builtin(stream.DefaultModel)
 	c, err := model.NegELBO(d, 1)
 	if err != nil {

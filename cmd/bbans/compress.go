@@ -8,6 +8,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // suffix is the file name extension of archives.
@@ -42,7 +43,7 @@ type compressFlags struct {
 	listLevels   bool
 	chunk, lanes int // lanes 0: the level's
 	level        int // -1 .. -19; 0: none given
-	shape        vae.Shape
+	shape        dataset.Shape
 }
 
 // newCompressFlags defines the flags of compress.

@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // errShapeFlag marks a --shape that does not fit the data (a usage error).
@@ -24,7 +24,7 @@ var errShapeFlag = errors.New("--shape does not fit the records")
 // MNIST names: mnist-test (the 10,000 test images), mnist-train (all
 // 60,000 training images), mnist-trainset (the first 50,000, what
 // training fits) and mnist-heldout (the last 10,000, held out).
-func loadData(spec string, recordSize int, shape vae.Shape, dropPartial bool) (*vae.Dataset, error) {
+func loadData(spec string, recordSize int, shape dataset.Shape, dropPartial bool) (*dataset.Dataset, error) {
 	d, err := loadRecords(spec, recordSize, shape, dropPartial)
 	if err != nil || shape.IsZero() {
 		return d, err
@@ -39,20 +39,20 @@ func loadData(spec string, recordSize int, shape vae.Shape, dropPartial bool) (*
 // loadRecords is loadData without the check of a given shape. A file is
 // raw with --record-size, IDX or raw by its first bytes with only --shape,
 // and IDX otherwise.
-func loadRecords(spec string, recordSize int, shape vae.Shape, dropPartial bool) (*vae.Dataset, error) {
+func loadRecords(spec string, recordSize int, shape dataset.Shape, dropPartial bool) (*dataset.Dataset, error) {
 	switch spec {
 	case "mnist-test":
-		return vae.LoadMNIST("test")
+		return dataset.LoadMNIST("test")
 	case "mnist-train", "mnist-trainset", "mnist-heldout":
-		d, err := vae.LoadMNIST("train")
+		d, err := dataset.LoadMNIST("train")
 		if err != nil {
 			return nil, err
 		}
 		switch spec {
 		case "mnist-trainset":
-			d = d.Slice(0, d.Len()-vae.MNISTHeldout)
+			d = d.Slice(0, d.Len()-dataset.MNISTHeldout)
 		case "mnist-heldout":
-			d = d.Slice(d.Len()-vae.MNISTHeldout, d.Len())
+			d = d.Slice(d.Len()-dataset.MNISTHeldout, d.Len())
 		}
 		return d, nil
 	}
@@ -64,22 +64,22 @@ func loadRecords(spec string, recordSize int, shape vae.Shape, dropPartial bool)
 	if recordSize == 0 && !shape.IsZero() && !isIDX(f) {
 		recordSize = shape.Size()
 	}
-	var d *vae.Dataset
+	var d *dataset.Dataset
 	switch {
 	case recordSize > 0 && dropPartial:
 		var b []byte
-		if b, err = io.ReadAll(io.LimitReader(f, vae.MaxDatasetBytes+1)); err == nil {
-			if len(b) <= vae.MaxDatasetBytes { // else ReadRaw says it is too large
+		if b, err = io.ReadAll(io.LimitReader(f, dataset.MaxDatasetBytes+1)); err == nil {
+			if len(b) <= dataset.MaxDatasetBytes { // else ReadRaw says it is too large
 				b = b[:len(b)/recordSize*recordSize]
 			}
-			d, err = vae.ReadRaw(bytes.NewReader(b), recordSize)
+			d, err = dataset.ReadRaw(bytes.NewReader(b), recordSize)
 		}
 	case recordSize > 0:
-		if d, err = vae.ReadRaw(f, recordSize); errors.Is(err, vae.ErrDataset) {
+		if d, err = dataset.ReadRaw(f, recordSize); errors.Is(err, dataset.ErrDataset) {
 			err = fmt.Errorf("%w (give --drop-partial to leave a partial last record out)", err)
 		}
 	default:
-		if d, err = vae.ReadIDX(f); err != nil {
+		if d, err = dataset.ReadIDX(f); err != nil {
 			err = fmt.Errorf("%w (for a raw file of records, give --shape or --record-size)", err)
 		}
 	}
@@ -91,11 +91,11 @@ func loadRecords(spec string, recordSize int, shape vae.Shape, dropPartial bool)
 
 // binarize applies b to d unless d is binarized already: thresholding
 // bytes 0 and 1 at 128 would erase them.
-func binarize(d *vae.Dataset, b vae.Binarization) (*vae.Dataset, error) {
-	if b == vae.None || d.MaxValue() <= 1 {
+func binarize(d *dataset.Dataset, b dataset.Binarization) (*dataset.Dataset, error) {
+	if b == dataset.None || d.MaxValue() <= 1 {
 		return d, nil
 	}
-	return vae.Binarize(d, b)
+	return dataset.Binarize(d, b)
 }
 
 // isIDX reports whether f starts with an IDX header of bytes (uncompressed)
@@ -108,9 +108,9 @@ func isIDX(f *os.File) bool {
 }
 
 // shapeFlag defines --shape on fs, parsed into *s.
-func shapeFlag(fs *flagSet, s *vae.Shape, what string) {
+func shapeFlag(fs *flagSet, s *dataset.Shape, what string) {
 	fs.Func("shape", "`WxH[xC]`: "+what+" are images of W x H pixels of C channels (default 1), channels interleaved per pixel", func(v string) error {
-		sh, err := vae.ParseShape(v)
+		sh, err := dataset.ParseShape(v)
 		if err != nil {
 			return err
 		}
@@ -120,10 +120,10 @@ func shapeFlag(fs *flagSet, s *vae.Shape, what string) {
 }
 
 // mnistDirFlag defines --mnist-dir: where the MNIST IDX files are, for a
-// machine without the GoMNIST module in a Go module cache (vae.MNISTDir);
+// machine without the GoMNIST module in a Go module cache (dataset.MNISTDir);
 // it sets BBANS_MNIST for the process.
 func mnistDirFlag(fs *flag.FlagSet) {
-	fs.Func("mnist-dir", "read MNIST from `DIR` (holding "+vae.MNISTTrainImages+" and "+vae.MNISTTestImages+"; the same as BBANS_MNIST=DIR)", func(v string) error {
+	fs.Func("mnist-dir", "read MNIST from `DIR` (holding "+dataset.MNISTTrainImages+" and "+dataset.MNISTTestImages+"; the same as BBANS_MNIST=DIR)", func(v string) error {
 		return os.Setenv("BBANS_MNIST", v)
 	})
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func init() {
@@ -14,10 +14,10 @@ func init() {
 
 // datasetLoaders are the data sets `bbans dataset` writes, by name: MNIST
 // from the GoMNIST module, Fashion-MNIST from the Debian package
-// dataset-fashion-mnist (vae.LoadFashionMNIST names it when it is missing).
-var datasetLoaders = map[string]func(split string) (*vae.Dataset, error){
-	"mnist":         vae.LoadMNIST,
-	"fashion-mnist": vae.LoadFashionMNIST,
+// dataset-fashion-mnist (dataset.LoadFashionMNIST names it when it is missing).
+var datasetLoaders = map[string]func(split string) (*dataset.Dataset, error){
+	"mnist":         dataset.LoadMNIST,
+	"fashion-mnist": dataset.LoadFashionMNIST,
 }
 
 func runDataset(e *env, args []string) int {
@@ -45,8 +45,8 @@ func runDataset(e *env, args []string) int {
 	case n < 0:
 		return usageError(e, "dataset", "-n %d: want 0 or more", n)
 	}
-	b, err := vae.ParseBinarization(bin)
-	if err != nil || (b != vae.None && b != vae.Threshold && b != vae.Sampled) {
+	b, err := dataset.ParseBinarization(bin)
+	if err != nil || (b != dataset.None && b != dataset.Threshold && b != dataset.Sampled) {
 		return usageError(e, "dataset", "--binarize %q: want none, threshold or sampled", bin)
 	}
 	if out == "-" && e.stdoutIsTerminal && !force {
@@ -65,7 +65,7 @@ func runDataset(e *env, args []string) int {
 	// Binarize after cutting: the sampled binarization draws one number
 	// per byte in file order, so the first N images come out the same as
 	// in the whole set.
-	if d, err = vae.Binarize(d, b); err != nil {
+	if d, err = dataset.Binarize(d, b); err != nil {
 		return report(e, name+" "+split, err)
 	}
 	if out == "-" {
@@ -92,7 +92,7 @@ func runDataset(e *env, args []string) int {
 // and the number of dimensions, then the big-endian u32 dimensions, then
 // the records. 784-byte records get MNIST's own dimensions (n, 28, 28), so
 // the test split comes out byte for byte as t10k-images-idx3-ubyte.
-func writeIDX(w io.Writer, d *vae.Dataset) error {
+func writeIDX(w io.Writer, d *dataset.Dataset) error {
 	dims := []uint32{uint32(d.Len()), uint32(d.RecordSize)}
 	if d.RecordSize == 28*28 {
 		dims = []uint32{uint32(d.Len()), 28, 28}

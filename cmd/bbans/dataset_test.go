@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestDatasetFashionMNIST writes Fashion-MNIST from a directory of IDX
@@ -18,8 +18,8 @@ func TestDatasetFashionMNIST(t *testing.T) {
 	t.Setenv("BBANS_FASHION_MNIST", src)
 	dir := t.TempDir()
 	r := bbans(t, dir, nil, "dataset", "fashion-mnist", "-o", "f.idx")
-	if r.code != exitFailure || !strings.Contains(string(r.stderr), vae.FashionMNISTPackage) {
-		t.Fatalf("without the files: %v, want exit 1 naming %s", r, vae.FashionMNISTPackage)
+	if r.code != exitFailure || !strings.Contains(string(r.stderr), dataset.FashionMNISTPackage) {
+		t.Fatalf("without the files: %v, want exit 1 naming %s", r, dataset.FashionMNISTPackage)
 	}
 
 	idx := []byte{0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 28, 0, 0, 0, 28}
@@ -30,7 +30,7 @@ func TestDatasetFashionMNIST(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(idx)
 	zw.Close()
-	put(t, filepath.Join(src, vae.FashionMNISTTrainImages), gz.Bytes())
+	put(t, filepath.Join(src, dataset.FashionMNISTTrainImages), gz.Bytes())
 	must(t, dir, nil, "dataset", "fashion-mnist", "--split", "train", "-o", "f.idx")
 	if got := get(t, filepath.Join(dir, "f.idx")); !bytes.Equal(got, idx) {
 		t.Errorf("fashion-mnist train: %d bytes, want the package's IDX file of %d", len(got), len(idx))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bbans/bbans/format"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // isCorrupt reports whether err says the input is not a valid archive (or
@@ -21,7 +22,7 @@ func isCorrupt(err error) bool {
 		return true
 	}
 	for _, s := range []error{format.ErrHeader, format.ErrVersion, format.ErrFrame, format.ErrFrameType,
-		format.ErrChecksum, format.ErrLimit, io.ErrUnexpectedEOF, vae.ErrModelFile, vae.ErrDataset} {
+		format.ErrChecksum, format.ErrLimit, io.ErrUnexpectedEOF, vae.ErrModelFile, dataset.ErrDataset} {
 		if errors.Is(err, s) {
 			return true
 		}

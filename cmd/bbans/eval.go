@@ -6,6 +6,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func init() {
@@ -15,14 +16,14 @@ func init() {
 // evalCase is one model on one binarization of the data.
 type evalCase struct {
 	model string // -m spec
-	bin   vae.Binarization
+	bin   dataset.Binarization
 }
 
 func runEval(e *env, args []string) int {
 	var modelSpec, binSpec string
 	data := "mnist-test"
 	var n, recordSize int
-	var shape vae.Shape
+	var shape dataset.Shape
 	seed := uint64(1)
 	fs := newFlags(e, "eval", "eval [-m MODEL] [--binarize none|threshold|sampled] [--data mnist-test|FILE] [-n N]")
 	stringFlag(fs, &modelSpec, "`MODEL`: a built-in name or a model file (default: the built-in model for the data)", "m", "model")
@@ -44,11 +45,11 @@ func runEval(e *env, args []string) int {
 		return usageError(e, "eval", "-n and --record-size must not be negative")
 	}
 	var cases []evalCase
-	var bin vae.Binarization
+	var bin dataset.Binarization
 	if binSpec != "" {
 		var err error
-		bin, err = vae.ParseBinarization(binSpec)
-		if err != nil || bin > vae.Sampled {
+		bin, err = dataset.ParseBinarization(binSpec)
+		if err != nil || bin > dataset.Sampled {
 			return usageError(e, "eval", "--binarize %q: want none, threshold or sampled", binSpec)
 		}
 	}
@@ -71,9 +72,9 @@ func runEval(e *env, args []string) int {
 			return exitUsage
 		}
 		if m.Arch.Likelihood.Binary() {
-			cases = []evalCase{{modelSpec, vae.Threshold}, {modelSpec, vae.Sampled}}
+			cases = []evalCase{{modelSpec, dataset.Threshold}, {modelSpec, dataset.Sampled}}
 		} else {
-			cases = []evalCase{{modelSpec, vae.None}}
+			cases = []evalCase{{modelSpec, dataset.None}}
 		}
 	}
 
@@ -91,7 +92,7 @@ func runEval(e *env, args []string) int {
 	return code
 }
 
-func evalOne(e *env, c evalCase, d *vae.Dataset, dataName string, seed uint64) int {
+func evalOne(e *env, c evalCase, d *dataset.Dataset, dataName string, seed uint64) int {
 	_, m, err := loadModel(c.model)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bbans: -m %s: %s\n", c.model, describe(err))
@@ -107,7 +108,7 @@ func evalOne(e *env, c evalCase, d *vae.Dataset, dataName string, seed uint64) i
 		return report(e, c.model, err)
 	}
 	how := c.bin.String()
-	if c.bin == vae.None {
+	if c.bin == dataset.None {
 		how = "8-bit"
 	}
 	fmt.Fprintf(e.stdout, "%s on %s (%s): %s, %.1f s\n", c.model, dataName, how, cost, time.Since(start).Seconds())
@@ -117,9 +118,9 @@ func evalOne(e *env, c evalCase, d *vae.Dataset, dataName string, seed uint64) i
 // defaultModelFor returns the built-in model a Writer picks for data of
 // binarization b: the first in stream's order of preference whose
 // likelihood is binary exactly when b binarizes.
-func defaultModelFor(b vae.Binarization) string {
+func defaultModelFor(b dataset.Binarization) string {
 	for _, m := range stream.Models() {
-		if vm, err := vae.Builtin(m.Name()); err == nil && vm.Arch.Likelihood.Binary() == (b != vae.None) {
+		if vm, err := vae.Builtin(m.Name()); err == nil && vm.Arch.Likelihood.Binary() == (b != dataset.None) {
 			return m.Name()
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // bbansBin is the bbans command built once by TestMain; the tests run it as
@@ -143,7 +143,7 @@ const mnistRecords = 300
 func mnistIDX(t testing.TB) (idx, threshold []byte) {
 	t.Helper()
 	mnist.once.Do(func() {
-		if _, err := vae.MNISTDir(); err != nil {
+		if _, err := dataset.MNISTDir(); err != nil {
 			mnist.err = err
 			return
 		}

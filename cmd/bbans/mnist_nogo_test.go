@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestMNISTWithoutGo runs `bbans dataset mnist` and `bbans eval` as a user
@@ -16,7 +16,7 @@ import (
 // environment. Without data it fails saying how to provide it; a module
 // cache (GOMODCACHE), --mnist-dir or BBANS_MNIST each make it work.
 func TestMNISTWithoutGo(t *testing.T) {
-	dir, err := vae.MNISTDir() // the test has the go command
+	dir, err := dataset.MNISTDir() // the test has the go command
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestMNISTWithoutGo(t *testing.T) {
 	if msg := string(r.stderr); r.code == 0 || !strings.Contains(msg, "no go command") || !strings.Contains(msg, "BBANS_MNIST") || !strings.Contains(msg, "--mnist-dir") {
 		t.Errorf("without data: %v", r)
 	}
-	want, err := vae.LoadMNIST("test")
+	want, err := dataset.LoadMNIST("test")
 	if err != nil {
 		t.Fatal(err)
 	}

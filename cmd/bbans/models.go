@@ -9,6 +9,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func init() {
@@ -68,7 +69,7 @@ func runModels(e *env, args []string) int {
 func dataFor(b vae.BuiltinInfo, m *vae.Model) string {
 	var bins []string
 	for _, x := range b.Binarizations {
-		if x == vae.None {
+		if x == dataset.None {
 			bins = append(bins, "8-bit")
 		} else {
 			bins = append(bins, x.String())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // Shapes in compress: the input's shape comes from its IDX header (n x h x
@@ -18,16 +19,16 @@ import (
 
 // idxInputShape returns the record shape of an input that starts with an
 // IDX header of three or four dimensions, peeking at br.
-func idxInputShape(br *bufio.Reader) vae.Shape {
+func idxInputShape(br *bufio.Reader) dataset.Shape {
 	b, _ := br.Peek(4 + 4*4)
 	if len(b) < 4 || b[0] != 0 || b[1] != 0 || b[2] != 8 || b[3] < 3 || b[3] > 4 || len(b) < 4+4*int(b[3]) {
-		return vae.Shape{}
+		return dataset.Shape{}
 	}
 	dims := make([]int, b[3])
 	for i := range dims {
 		dims[i] = int(binary.BigEndian.Uint32(b[4+4*i:]))
 	}
-	return vae.IDXShape(dims)
+	return dataset.IDXShape(dims)
 }
 
 // storedModel is a model whose records are all escaped: the stream writes
@@ -38,11 +39,11 @@ type storedModel struct{ stream.Model }
 func (storedModel) Codable([]byte) bool { return false }
 
 // modelShape returns the shape of a stream model that package vae knows.
-func modelShape(m stream.Model, vm *vae.Model) (vae.Shape, bool) {
+func modelShape(m stream.Model, vm *vae.Model) (dataset.Shape, bool) {
 	if vm == nil {
 		var err error
 		if vm, err = vae.Builtin(m.Name()); err != nil || vm.Hash() != m.Hash() {
-			return vae.Shape{}, false
+			return dataset.Shape{}, false
 		}
 	}
 	return vm.Arch.RecordShape(), true
@@ -53,7 +54,7 @@ func modelShape(m stream.Model, vm *vae.Model) (vae.Shape, bool) {
 // model to code with instead, after a warning on stderr, when the model
 // (sm and vm, or with sm nil the models the Writer would choose from) has
 // another shape.
-func shapeFallback(stderr io.Writer, br *bufio.Reader, idx bool, label string, given vae.Shape, sm stream.Model, vm *vae.Model) stream.Model {
+func shapeFallback(stderr io.Writer, br *bufio.Reader, idx bool, label string, given dataset.Shape, sm stream.Model, vm *vae.Model) stream.Model {
 	in := given
 	if s := idxInputShape(br); idx && !s.IsZero() {
 		in = s

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // shapeIDX returns an IDX file of n records of the given dimensions.
@@ -43,11 +44,11 @@ func TestShapeTrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Arch.Shape != (vae.Shape{W: 32, H: 32, C: 3}) || binary.LittleEndian.Uint16(a[8:]) != 2 {
+	if m.Arch.Shape != (dataset.Shape{W: 32, H: 32, C: 3}) || binary.LittleEndian.Uint16(a[8:]) != 2 {
 		t.Errorf("model shape %v, file version %d", m.Arch.Shape, binary.LittleEndian.Uint16(a[8:]))
 	}
 	must(t, dir, nil, append([]string{"train", "--data", "c.idx", "--shape", "96x32", "-o", "w.bbm"}, args...)...)
-	if w, err := vae.ParseModel(get(t, filepath.Join(dir, "w.bbm"))); err != nil || w.Arch.Shape != (vae.Shape{W: 96, H: 32, C: 1}) {
+	if w, err := vae.ParseModel(get(t, filepath.Join(dir, "w.bbm"))); err != nil || w.Arch.Shape != (dataset.Shape{W: 96, H: 32, C: 1}) {
 		t.Errorf("--shape 96x32 over a 32x32x3 IDX file: %v", err)
 	}
 	r := bbans(t, dir, nil, append([]string{"train", "--data", "c.idx", "--shape", "32x32", "-o", "x.bbm"}, args...)...)

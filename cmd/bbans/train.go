@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 func init() {
@@ -22,7 +24,7 @@ func init() {
 type trainFlags struct {
 	data                   string
 	recordSize, heldout, n int
-	shape                  vae.Shape
+	shape                  dataset.Shape
 	bin, lik               string
 	components, latent     int
 	enc, dec               string
@@ -84,7 +86,7 @@ func runTrain(e *env, args []string) int {
 	if tf.lik == "" && !netFlags(fs.FlagSet) {
 		tf.lik = "cmix"
 	}
-	var cfg vae.TrainConfig
+	var cfg train.TrainConfig
 	if tf.lik != "context-mix" && tf.lik != "cmix" { // trainCM and trainCMix check their own few flags
 		var err error
 		if cfg, err = tf.config(); err != nil {
@@ -115,7 +117,7 @@ func runTrain(e *env, args []string) int {
 		}
 		return trainCMix(e, &tf)
 	}
-	return train(e, &tf, cfg)
+	return trainVAE(e, &tf, cfg)
 }
 
 // netFlags reports whether a flag of the nets' training was given (has a
@@ -138,9 +140,9 @@ func changed(fs *flag.FlagSet, name string) bool {
 }
 
 // config checks the flags that do not need the data.
-func (tf *trainFlags) config() (vae.TrainConfig, error) {
-	var cfg vae.TrainConfig
-	b, err := vae.ParseBinarization(tf.bin)
+func (tf *trainFlags) config() (train.TrainConfig, error) {
+	var cfg train.TrainConfig
+	b, err := dataset.ParseBinarization(tf.bin)
 	if err != nil {
 		return cfg, fmt.Errorf("--binarize %q: want none, threshold, sampled, dynamic or mixed", tf.bin)
 	}
@@ -178,7 +180,7 @@ func (tf *trainFlags) config() (vae.TrainConfig, error) {
 	case tf.quantile <= 0 || tf.quantile > 1:
 		return cfg, fmt.Errorf("--quantile must be in (0, 1]")
 	}
-	return vae.TrainConfig{Arch: a, Epochs: tf.epochs, BatchSize: tf.batch, LR: tf.lr, Seed: tf.seed, Binarization: b, StopAfter: tf.stop}, nil
+	return train.TrainConfig{Arch: a, Epochs: tf.epochs, BatchSize: tf.batch, LR: tf.lr, Seed: tf.seed, Binarization: b, StopAfter: tf.stop}, nil
 }
 
 // widths parses "500,250" (or vaetrain's "500-250").
@@ -195,7 +197,7 @@ func widths(s string) ([]int, error) {
 }
 
 // split returns the training and held-out records.
-func (tf *trainFlags) split() (tr, ho *vae.Dataset, err error) {
+func (tf *trainFlags) split() (tr, ho *dataset.Dataset, err error) {
 	spec := tf.data
 	if spec == "mnist" {
 		spec = "mnist-train"
@@ -208,7 +210,7 @@ func (tf *trainFlags) split() (tr, ho *vae.Dataset, err error) {
 	if h < 0 {
 		h = all.Len() / 10
 		if tf.data == "mnist" {
-			h = vae.MNISTHeldout
+			h = dataset.MNISTHeldout
 		}
 	}
 	if h >= all.Len() {
@@ -221,14 +223,14 @@ func (tf *trainFlags) split() (tr, ho *vae.Dataset, err error) {
 	return tr, ho, nil
 }
 
-func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
+func trainVAE(e *env, tf *trainFlags, cfg train.TrainConfig) int {
 	tr, ho, err := tf.split()
 	if err != nil {
 		return report(e, "", err)
 	}
 	a := &cfg.Arch
 	a.RecordSize, a.Shape = tr.RecordSize, tr.Shape
-	binary := cfg.Binarization != vae.None || tr.MaxValue() <= 1
+	binary := cfg.Binarization != dataset.None || tr.MaxValue() <= 1
 	if tf.lik == "" {
 		a.Likelihood = vae.Logistic
 		if binary {
@@ -257,7 +259,7 @@ func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
 	if bar != nil {
 		cfg.ProgressEvery = max(1, tr.Len()/cfg.BatchSize/200)
 	}
-	f, err := vae.Train(cfg, tr, func(p vae.Progress) {
+	f, err := train.Train(cfg, tr, func(p train.Progress) {
 		if !p.EpochDone {
 			bar.draw(p)
 			return
@@ -275,29 +277,29 @@ func train(e *env, tf *trainFlags, cfg vae.TrainConfig) int {
 // heldoutSets are the held-out records as the report shows them: as
 // trained for fixed binarizations, both binarizations (sampled first) for
 // the ones that change every epoch.
-func heldoutSets(ho *vae.Dataset, b vae.Binarization, lik vae.Likelihood) ([]vae.EvalSet, error) {
+func heldoutSets(ho *dataset.Dataset, b dataset.Binarization, lik vae.Likelihood) ([]train.EvalSet, error) {
 	if !lik.Binary() || ho.MaxValue() <= 1 {
 		name := "heldout"
 		if !lik.Binary() {
 			name = "8-bit"
 		}
-		return []vae.EvalSet{{Name: name, Data: ho}}, nil
+		return []train.EvalSet{{Name: name, Data: ho}}, nil
 	}
-	th, err := vae.Binarize(ho, vae.Threshold)
+	th, err := dataset.Binarize(ho, dataset.Threshold)
 	if err != nil {
 		return nil, err
 	}
-	sa, err := vae.Binarize(ho, vae.Sampled)
+	sa, err := dataset.Binarize(ho, dataset.Sampled)
 	if err != nil {
 		return nil, err
 	}
-	if b == vae.Threshold {
-		return []vae.EvalSet{{Name: "threshold", Data: th}, {Name: "sampled", Data: sa}}, nil
+	if b == dataset.Threshold {
+		return []train.EvalSet{{Name: "threshold", Data: th}, {Name: "sampled", Data: sa}}, nil
 	}
-	return []vae.EvalSet{{Name: "sampled", Data: sa}, {Name: "threshold", Data: th}}, nil
+	return []train.EvalSet{{Name: "sampled", Data: sa}, {Name: "threshold", Data: th}}, nil
 }
 
-func epochLine(w io.Writer, cfg *vae.TrainConfig, p vae.Progress) {
+func epochLine(w io.Writer, cfg *train.TrainConfig, p train.Progress) {
 	var hs []string
 	for i, h := range p.Heldout {
 		hs = append(hs, fmt.Sprintf("%s %.4f", cfg.Heldout[i].Name, h))
@@ -311,11 +313,11 @@ func epochLine(w io.Writer, cfg *vae.TrainConfig, p vae.Progress) {
 		p.Elapsed.Round(time.Second), best)
 }
 
-func readFloat(name string) (*vae.FloatModel, error) {
+func readFloat(name string) (*train.FloatModel, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, unwrapPath(err)
 	}
 	defer f.Close()
-	return vae.ReadFloat(f)
+	return train.ReadFloat(f)
 }

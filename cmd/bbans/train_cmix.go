@@ -12,6 +12,7 @@ import (
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
 	"github.com/bbans/bbans/vae/cmix"
+	"github.com/bbans/bbans/vae/dataset"
 
 	dbzip2 "github.com/dsnet/compress/bzip2"
 )
@@ -97,7 +98,7 @@ func tableBits(n int) uint {
 
 // prime runs cm over the records of d with a progress bar and an ETA on a
 // terminal.
-func prime(e *env, cm *cmix.Model, d *vae.Dataset, what string) {
+func prime(e *env, cm *cmix.Model, d *dataset.Dataset, what string) {
 	start, last := time.Now(), time.Now()
 	n := d.Len()
 	cm.Prime(d.Data, 1, func(done int) {
@@ -121,7 +122,7 @@ func prime(e *env, cm *cmix.Model, d *vae.Dataset, what string) {
 // heldoutReport compresses the held-out records as bbans compress would
 // (chunks, escapes and all) and prints the result beside xz -9 and bzip2
 // -9 on the same bytes.
-func heldoutReport(e *env, cm *cmix.Model, ho *vae.Dataset, desc string) error {
+func heldoutReport(e *env, cm *cmix.Model, ho *dataset.Dataset, desc string) error {
 	m, err := vae.NewCMix(cm, "held-out check")
 	if err != nil {
 		return err
@@ -179,10 +180,10 @@ func goBzip2(data []byte) (int, error) {
 // recordShape returns the records' width, height and channels: their
 // shape (from --shape or the IDX header, see loadData), else a square if
 // the size is one, else one row.
-func recordShape(d *vae.Dataset) (w, h, c int) {
+func recordShape(d *dataset.Dataset) (w, h, c int) {
 	sh := d.Shape
 	if sh.IsZero() {
-		sh = vae.LegacyShape(d.RecordSize)
+		sh = dataset.LegacyShape(d.RecordSize)
 	}
 	return sh.W, sh.H, sh.C
 }

@@ -5,7 +5,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 // calibrationRecords is how many training records set the activation
@@ -19,13 +20,13 @@ const calibrationSeed = 12345
 // quantizeAndWrite turns the trained float model into the integer model,
 // reports both negative ELBOs on the first held-out set, and writes the
 // model file (and the float checkpoint if asked).
-func quantizeAndWrite(e *env, tf *trainFlags, f *vae.FloatModel, tr *vae.Dataset, cfg vae.TrainConfig) int {
+func quantizeAndWrite(e *env, tf *trainFlags, f *train.FloatModel, tr *dataset.Dataset, cfg train.TrainConfig) int {
 	cal := tr.Slice(0, min(tr.Len(), calibrationRecords))
 	if f.Arch.Likelihood.Binary() && cal.MaxValue() > 1 {
-		if cfg.Binarization == vae.Threshold {
-			cal, _ = vae.Binarize(cal, vae.Threshold)
+		if cfg.Binarization == dataset.Threshold {
+			cal, _ = dataset.Binarize(cal, dataset.Threshold)
 		} else {
-			cal = vae.Sample(cal, calibrationSeed)
+			cal = dataset.Sample(cal, calibrationSeed)
 		}
 	}
 	desc := tf.desc
@@ -33,7 +34,7 @@ func quantizeAndWrite(e *env, tf *trainFlags, f *vae.FloatModel, tr *vae.Dataset
 		desc = fmt.Sprintf("bbans train --data %s --binarize %v --epochs %d --seed %d", tf.data, cfg.Binarization, cfg.Epochs, cfg.Seed)
 	}
 	start := time.Now()
-	m, err := vae.Quantize(f, vae.QuantizeConfig{BucketBits: tf.bucketBits, Calibration: cal, Quantile: tf.quantile, Description: desc})
+	m, err := train.Quantize(f, train.QuantizeConfig{BucketBits: tf.bucketBits, Calibration: cal, Quantile: tf.quantile, Description: desc})
 	if err != nil {
 		return report(e, "", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/train"
 )
 
 // trainBar is the progress bar of bbans train: the epoch, the batches done
@@ -23,7 +23,7 @@ func newTrainBar(e *env) *trainBar {
 	return &trainBar{w: e.stderr}
 }
 
-func (b *trainBar) draw(p vae.Progress) {
+func (b *trainBar) draw(p train.Progress) {
 	if b == nil || p.Batches == 0 {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // smallReport runs a bench of a few hundred MNIST test images with the
@@ -69,7 +70,7 @@ func TestTable(t *testing.T) {
 	perSet := map[string]int{}
 	wantRows := 0
 	for _, s := range SetNames {
-		b := map[string]vae.Binarization{"8bit": vae.None, "threshold": vae.Threshold, "sampled": vae.Sampled}[s]
+		b := map[string]dataset.Binarization{"8bit": dataset.None, "threshold": dataset.Threshold, "sampled": dataset.Sampled}[s]
 		for _, m := range vae.Builtins() {
 			if slices.Contains(m.Binarizations, b) {
 				perSet[s]++

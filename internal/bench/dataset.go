@@ -13,6 +13,7 @@ import (
 
 	"github.com/bbans/bbans/stream"
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // A Set is one data set every method compresses: the same bytes for all.
@@ -46,9 +47,9 @@ func (s *Set) Records() int {
 	return len(s.Data) / s.RecordSize
 }
 
-// dataset returns the whole records of s as a vae.Dataset.
-func (s *Set) dataset() *vae.Dataset {
-	return &vae.Dataset{RecordSize: s.RecordSize, Data: s.Data[:s.Records()*s.RecordSize]}
+// dataset returns the whole records of s as a dataset.Dataset.
+func (s *Set) dataset() *dataset.Dataset {
+	return &dataset.Dataset{RecordSize: s.RecordSize, Data: s.Data[:s.Records()*s.RecordSize]}
 }
 
 // SetNames are the data sets of MNIST (and of a file) that Load knows, in
@@ -59,23 +60,23 @@ var SetNames = []string{"8bit", "threshold", "sampled"}
 var ErrUnknownSet = errors.New("bench: unknown data set")
 
 // binarization maps a set name to its binarization.
-func binarization(name string) (vae.Binarization, error) {
+func binarization(name string) (dataset.Binarization, error) {
 	switch name {
 	case "8bit":
-		return vae.None, nil
+		return dataset.None, nil
 	case "threshold":
-		return vae.Threshold, nil
+		return dataset.Threshold, nil
 	case "sampled":
-		return vae.Sampled, nil
+		return dataset.Sampled, nil
 	}
-	return vae.None, fmt.Errorf("%w %q (want %s)", ErrUnknownSet, name, strings.Join(SetNames, ", "))
+	return dataset.None, fmt.Errorf("%w %q (want %s)", ErrUnknownSet, name, strings.Join(SetNames, ", "))
 }
 
 // LoadMNIST returns the named sets (see SetNames) made from the first n
 // MNIST test images (all 10,000 if n <= 0): the 8-bit images, or their
 // threshold or sampled binarization (SPEC.md section 2).
 func LoadMNIST(names []string, n int) ([]*Set, error) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,7 @@ func LoadFile(path string, names []string) ([]*Set, error) {
 		}
 	}
 	if h, w, ok := idxShape(b); ok {
-		d, err := vae.ReadIDX(bytes.NewReader(b))
+		d, err := dataset.ReadIDX(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("bench: %s: %w", path, err)
 		}
@@ -116,7 +117,7 @@ func LoadFile(path string, names []string) ([]*Set, error) {
 	if len(names) == 0 {
 		names = []string{"8bit"}
 	}
-	d := &vae.Dataset{RecordSize: 784, Data: b}
+	d := &dataset.Dataset{RecordSize: 784, Data: b}
 	sets, err := makeSets(d, names, 0, 0, base)
 	for _, s := range sets {
 		if len(s.Models) > 1 {
@@ -129,12 +130,12 @@ func LoadFile(path string, names []string) ([]*Set, error) {
 // LoadRaw returns the named sets made from a raw file of records of the
 // given shape (bench --shape): the file verbatim, its records
 // shape.Size() bytes, coded only by the built-in models of that shape.
-func LoadRaw(path string, names []string, shape vae.Shape) ([]*Set, error) {
+func LoadRaw(path string, names []string, shape dataset.Shape) ([]*Set, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	d := &vae.Dataset{RecordSize: shape.Size(), Shape: shape, Data: b}
+	d := &dataset.Dataset{RecordSize: shape.Size(), Shape: shape, Data: b}
 	h, w := 0, 0
 	if shape.C == 1 {
 		h, w = shape.H, shape.W
@@ -181,18 +182,18 @@ func gunzip(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, vae.MaxDatasetBytes+1))
+	out, err := io.ReadAll(io.LimitReader(zr, dataset.MaxDatasetBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(out) > vae.MaxDatasetBytes {
-		return nil, fmt.Errorf("bench: more than %d bytes after gunzip", vae.MaxDatasetBytes)
+	if len(out) > dataset.MaxDatasetBytes {
+		return nil, fmt.Errorf("bench: more than %d bytes after gunzip", dataset.MaxDatasetBytes)
 	}
 	return out, nil
 }
 
 // makeSets binarizes d for each named set.
-func makeSets(d *vae.Dataset, names []string, h, w int, prefix string) ([]*Set, error) {
+func makeSets(d *dataset.Dataset, names []string, h, w int, prefix string) ([]*Set, error) {
 	if len(names) == 0 {
 		names = SetNames
 	}
@@ -202,7 +203,7 @@ func makeSets(d *vae.Dataset, names []string, h, w int, prefix string) ([]*Set, 
 		if err != nil {
 			return nil, err
 		}
-		bd, err := vae.Binarize(d, b)
+		bd, err := dataset.Binarize(d, b)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +211,7 @@ func makeSets(d *vae.Dataset, names []string, h, w int, prefix string) ([]*Set, 
 		if prefix != "" {
 			label = prefix + " " + name
 		}
-		s := &Set{Name: label, Data: bd.Data, RecordSize: bd.RecordSize, Height: h, Width: w, Binarized: b != vae.None}
+		s := &Set{Name: label, Data: bd.Data, RecordSize: bd.RecordSize, Height: h, Width: w, Binarized: b != dataset.None}
 		s.Models = chooseModels(s)
 		if len(s.Models) > 0 {
 			s.Model = s.Models[0]

@@ -1,6 +1,6 @@
 package bench
 
-import "github.com/bbans/bbans/vae"
+import "github.com/bbans/bbans/vae/dataset"
 
 // FashionSetNames are the sets LoadFashionMNIST makes when given none: the
 // 8-bit images only, since no built-in model is meant for binarized
@@ -13,7 +13,7 @@ var FashionSetNames = []string{"8bit"}
 // are 28x28 images, tiled for JPEG XL as the MNIST sets are, and labelled
 // "fashion-mnist 8bit" and so on.
 func LoadFashionMNIST(names []string, n int) ([]*Set, error) {
-	test, err := vae.LoadFashionMNIST("test")
+	test, err := dataset.LoadFashionMNIST("test")
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestLoadFashionMNIST loads the set from a directory that stands in for the
@@ -24,7 +24,7 @@ func TestLoadFashionMNIST(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(idx)
 	zw.Close()
-	if err := os.WriteFile(filepath.Join(dir, vae.FashionMNISTTestImages), gz.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, dataset.FashionMNISTTestImages), gz.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sets, err := LoadFashionMNIST(nil, 3)

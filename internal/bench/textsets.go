@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // The sets of data no model fits, for the general-purpose codec: "text",
@@ -119,7 +119,7 @@ func projectText(root string) ([]byte, error) {
 
 // mixedSet builds the mixed set from the text set.
 func mixedSet(text []byte) ([]byte, error) {
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestTextSets checks what the text sets hold: the project's sources with
@@ -21,7 +21,7 @@ func TestTextSets(t *testing.T) {
 	if !bytes.Contains(text.Data, []byte("package bench")) || !bytes.HasSuffix(bytes.TrimSpace(text.Data), bytes.TrimSpace(mustRead(t, "../../SPEC.md"))) {
 		t.Errorf("text set: %d bytes without this package or ending other than SPEC.md", len(text.Data))
 	}
-	test, err := vae.LoadMNIST("test")
+	test, err := dataset.LoadMNIST("test")
 	if err != nil {
 		t.Fatal(err)
 	}

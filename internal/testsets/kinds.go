@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // Sources says where the kinds find their source images.
@@ -65,7 +65,7 @@ func Lookup(name string) (*Kind, error) {
 
 // fashion returns the first n images of a Fashion-MNIST split.
 func fashion(split string, n int) ([]byte, error) {
-	d, err := vae.LoadFashionMNIST(split)
+	d, err := dataset.LoadFashionMNIST(split)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func TestResample(t *testing.T) {
@@ -59,9 +59,9 @@ func TestWriteIDX(t *testing.T) {
 	if !bytes.Equal(b.Bytes()[:20], want) || b.Len() != 20+36 {
 		t.Errorf("colour header % x, %d bytes", b.Bytes()[:20], b.Len())
 	}
-	d, err := vae.ReadIDX(bytes.NewReader(b.Bytes()))
+	d, err := dataset.ReadIDX(bytes.NewReader(b.Bytes()))
 	if err != nil || d.RecordSize != 18 || d.Len() != 2 {
-		t.Errorf("vae.ReadIDX: %v", err)
+		t.Errorf("dataset.ReadIDX: %v", err)
 	}
 	s.Channels = 1
 	b.Reset()
@@ -122,11 +122,11 @@ func TestTextures(t *testing.T) {
 const pinnedTextures = "bde9965c36265959e17f2f259296a47c06bde12655299a8c8269cdfbf9397b7e"
 
 // fakeFashion writes IDX files of n records to a directory that stands in
-// for the Debian package and points vae.LoadFashionMNIST at it.
+// for the Debian package and points dataset.LoadFashionMNIST at it.
 func fakeFashion(t *testing.T, n int) (train, test []byte) {
 	dir := t.TempDir()
 	t.Setenv("BBANS_FASHION_MNIST", dir)
-	for i, name := range []string{vae.FashionMNISTTrainImages, vae.FashionMNISTTestImages} {
+	for i, name := range []string{dataset.FashionMNISTTrainImages, dataset.FashionMNISTTestImages} {
 		idx := []byte{0, 0, 8, 3, 0, 0, 0, byte(n), 0, 0, 0, 28, 0, 0, 0, 28}
 		for j := range n * 784 {
 			idx = append(idx, byte(j*(7+i*4)))

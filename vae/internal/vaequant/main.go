@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 func main() {
@@ -28,22 +30,22 @@ func main() {
 		noFl  = flag.Bool("nofloat", false, "skip the float figure")
 	)
 	flag.Parse()
-	train, err := vae.LoadMNIST("train")
+	trainSet, err := dataset.LoadMNIST("train")
 	if err != nil {
 		log.Fatal(err)
 	}
-	var evalSet *vae.Dataset
+	var evalSet *dataset.Dataset
 	if *on == "test" {
-		if evalSet, err = vae.LoadMNIST("test"); err != nil {
+		if evalSet, err = dataset.LoadMNIST("test"); err != nil {
 			log.Fatal(err)
 		}
 	} else {
-		evalSet = train.Slice(train.Len()-vae.MNISTHeldout, train.Len())
+		evalSet = trainSet.Slice(trainSet.Len()-dataset.MNISTHeldout, trainSet.Len())
 	}
 	if *n > 0 {
 		evalSet = evalSet.Slice(0, *n)
 	}
-	var f *vae.FloatModel
+	var f *train.FloatModel
 	var m *vae.Model
 	if *model != "" {
 		b, err := os.ReadFile(*model)
@@ -58,17 +60,17 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		f, err = vae.ReadFloat(fh)
+		f, err = train.ReadFloat(fh)
 		fh.Close()
 		if err != nil {
 			log.Fatal(err)
 		}
-		cal := train.Slice(0, 5000)
+		cal := trainSet.Slice(0, 5000)
 		if f.Arch.Likelihood.Binary() {
-			cal = vae.Sample(cal, 12345)
+			cal = dataset.Sample(cal, 12345)
 		}
 		t0 := time.Now()
-		m, err = vae.Quantize(f, vae.QuantizeConfig{BucketBits: *k, Calibration: cal, Quantile: *q, Description: *desc})
+		m, err = train.Quantize(f, train.QuantizeConfig{BucketBits: *k, Calibration: cal, Quantile: *q, Description: *desc})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -86,11 +88,11 @@ func main() {
 		sets = strings.Split(*bin, ",")
 	}
 	for _, s := range sets {
-		b, err := vae.ParseBinarization(s)
+		b, err := dataset.ParseBinarization(s)
 		if err != nil {
 			log.Fatal(err)
 		}
-		d, err := vae.Binarize(evalSet, b)
+		d, err := dataset.Binarize(evalSet, b)
 		if err != nil {
 			log.Fatal(err)
 		}

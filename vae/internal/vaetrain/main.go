@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
+	"github.com/bbans/bbans/vae/train"
 )
 
 func ints(s string) []int {
@@ -43,11 +45,11 @@ func main() {
 		initF   = flag.String("init", "", "continue from this float checkpoint")
 		stop    = flag.Int("stop", 0, "stop after this epoch (the schedule stays that of -epochs)")
 		subset  = flag.Int("n", 0, "use only the first n training images (0: all 50,000)")
-		heldout = flag.Int("heldout", vae.MNISTHeldout, "held-out images (last of the 60,000 training images)")
+		heldout = flag.Int("heldout", dataset.MNISTHeldout, "held-out images (last of the 60,000 training images)")
 	)
 	flag.Parse()
 	a := vae.Arch{RecordSize: 784, EncHidden: ints(*enc), DecHidden: ints(*dec), Latent: *latent, Components: *comps}
-	b, err := vae.ParseBinarization(*bin)
+	b, err := dataset.ParseBinarization(*bin)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func main() {
 	default:
 		log.Fatalf("unknown likelihood %q", *lik)
 	}
-	all, err := vae.LoadMNIST("train")
+	all, err := dataset.LoadMNIST("train")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,24 +74,24 @@ func main() {
 	if *subset > 0 {
 		tr = tr.Slice(0, *subset)
 	}
-	cfg := vae.TrainConfig{Arch: a, Epochs: *epochs, BatchSize: *bs, LR: *lr, Seed: *seed, Binarization: b, StopAfter: *stop}
+	cfg := train.TrainConfig{Arch: a, Epochs: *epochs, BatchSize: *bs, LR: *lr, Seed: *seed, Binarization: b, StopAfter: *stop}
 	if a.Likelihood.Binary() {
-		th, _ := vae.Binarize(ho, vae.Threshold)
-		sa, _ := vae.Binarize(ho, vae.Sampled)
-		if b == vae.Threshold {
-			cfg.Heldout = []vae.EvalSet{{Name: "threshold", Data: th}, {Name: "sampled", Data: sa}}
+		th, _ := dataset.Binarize(ho, dataset.Threshold)
+		sa, _ := dataset.Binarize(ho, dataset.Sampled)
+		if b == dataset.Threshold {
+			cfg.Heldout = []train.EvalSet{{Name: "threshold", Data: th}, {Name: "sampled", Data: sa}}
 		} else {
-			cfg.Heldout = []vae.EvalSet{{Name: "sampled", Data: sa}, {Name: "threshold", Data: th}}
+			cfg.Heldout = []train.EvalSet{{Name: "sampled", Data: sa}, {Name: "threshold", Data: th}}
 		}
 	} else {
-		cfg.Heldout = []vae.EvalSet{{Name: "8bit", Data: ho}}
+		cfg.Heldout = []train.EvalSet{{Name: "8bit", Data: ho}}
 	}
 	if *initF != "" {
 		f, err := os.Open(*initF)
 		if err != nil {
 			log.Fatal(err)
 		}
-		cfg.Init, err = vae.ReadFloat(f)
+		cfg.Init, err = train.ReadFloat(f)
 		f.Close()
 		if err != nil {
 			log.Fatal(err)
@@ -98,7 +100,7 @@ func main() {
 	ei, di := a.MACs()
 	fmt.Fprintf(os.Stderr, "arch %v, %d+%d MACs, %d train / %d held out, binarize %v, %d epochs, seed %d\n",
 		a, ei, di, tr.Len(), ho.Len(), b, *epochs, *seed)
-	save := func(m *vae.FloatModel) {
+	save := func(m *train.FloatModel) {
 		f, err := os.Create(*out + ".tmp")
 		if err != nil {
 			log.Fatal(err)
@@ -109,7 +111,7 @@ func main() {
 		f.Close()
 		os.Rename(*out+".tmp", *out)
 	}
-	m, err := vae.Train(cfg, tr, func(p vae.Progress) {
+	m, err := train.Train(cfg, tr, func(p train.Progress) {
 		if !p.EpochDone {
 			return
 		}

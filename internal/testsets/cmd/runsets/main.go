@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/bbans/bbans/internal/testsets"
-	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 func main() {
@@ -141,7 +141,7 @@ func readSet(path string) (*testsets.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := vae.ReadIDX(bytes.NewReader(b))
+	d, err := dataset.ReadIDX(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

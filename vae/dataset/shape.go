@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"fmt"
@@ -20,8 +20,8 @@ func (s Shape) Size() int { return s.W * s.H * s.C }
 func (s Shape) IsZero() bool { return s == Shape{} }
 
 // RowBytes returns the bytes of one row of pixels, W·C: the likelihoods
-// of SPEC.md sections 3.4 and 3.5 take their causal neighbours in the
-// image of H rows of RowBytes bytes.
+// of SPEC.md sections 3.4 and 3.5 (package vae) take their causal
+// neighbours in the image of H rows of RowBytes bytes.
 func (s Shape) RowBytes() int { return s.W * s.C }
 
 // String gives the shape as WxH, or WxHxC with more than one channel.
@@ -32,12 +32,16 @@ func (s Shape) String() string {
 	return fmt.Sprintf("%dx%dx%d", s.W, s.H, s.C)
 }
 
-// Validate checks that s is a shape of a record of at most MaxRecordSize
+// MaxShapeSize bounds the bytes of a record of a Shape (64 KiB, the
+// largest record a model takes).
+const MaxShapeSize = 1 << 16
+
+// Validate checks that s is a shape of a record of at most MaxShapeSize
 // bytes.
 func (s Shape) Validate() error {
-	if s.W < 1 || s.H < 1 || s.C < 1 || s.W > MaxRecordSize || s.H > MaxRecordSize || s.C > MaxRecordSize ||
-		s.Size() > MaxRecordSize {
-		return fmt.Errorf("vae: shape %dx%dx%d is not W, H, C >= 1 with at most %d bytes", s.W, s.H, s.C, MaxRecordSize)
+	if s.W < 1 || s.H < 1 || s.C < 1 || s.W > MaxShapeSize || s.H > MaxShapeSize || s.C > MaxShapeSize ||
+		s.Size() > MaxShapeSize {
+		return fmt.Errorf("dataset: shape %dx%dx%d is not W, H, C >= 1 with at most %d bytes", s.W, s.H, s.C, MaxShapeSize)
 	}
 	return nil
 }
@@ -58,7 +62,7 @@ func ParseShape(str string) (Shape, error) {
 	}
 	s := Shape{W: v[0], H: v[1], C: v[2]}
 	if err := s.Validate(); err != nil {
-		return Shape{}, fmt.Errorf("shape %q: at most %d bytes", str, MaxRecordSize)
+		return Shape{}, fmt.Errorf("shape %q: at most %d bytes", str, MaxShapeSize)
 	}
 	return s, nil
 }
@@ -78,13 +82,4 @@ func LegacyShape(r int) Shape {
 		return Shape{W: w, H: w, C: 1}
 	}
 	return Shape{W: r, H: 1, C: 1}
-}
-
-// RecordShape returns the shape of a's records: a.Shape, or if that is
-// not given, LegacyShape(a.RecordSize).
-func (a *Arch) RecordShape() Shape {
-	if a.Shape.IsZero() {
-		return LegacyShape(a.RecordSize)
-	}
-	return a.Shape
 }

@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"errors"
@@ -20,13 +20,13 @@ type Dataset struct {
 // CheckShape reports an error if d's shape is known and is not s.
 func (d *Dataset) CheckShape(s Shape) error {
 	if !d.Shape.IsZero() && d.Shape != s {
-		return fmt.Errorf("vae: records of shape %v for a model of shape %v", d.Shape, s)
+		return fmt.Errorf("dataset: records of shape %v for a model of shape %v", d.Shape, s)
 	}
 	return nil
 }
 
 // ErrDataset reports a dataset file that cannot be read as one.
-var ErrDataset = errors.New("vae: invalid dataset")
+var ErrDataset = errors.New("dataset: invalid dataset")
 
 // Len returns the number of records.
 func (d *Dataset) Len() int {
@@ -44,7 +44,7 @@ func (d *Dataset) Record(i int) []byte {
 // Slice returns the records lo..hi-1, sharing Data.
 func (d *Dataset) Slice(lo, hi int) *Dataset {
 	if lo < 0 || hi < lo || hi > d.Len() {
-		panic(fmt.Sprintf("vae: Slice(%d, %d) of %d records", lo, hi, d.Len()))
+		panic(fmt.Sprintf("dataset: Slice(%d, %d) of %d records", lo, hi, d.Len()))
 	}
 	return &Dataset{RecordSize: d.RecordSize, Shape: d.Shape, Data: d.Data[lo*d.RecordSize : hi*d.RecordSize]}
 }

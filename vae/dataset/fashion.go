@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ const (
 
 // ErrFashionMNISTMissing reports that the Fashion-MNIST files are not
 // installed; its message names the package that provides them.
-var ErrFashionMNISTMissing = errors.New("vae: Fashion-MNIST is not installed: install the Debian package " +
+var ErrFashionMNISTMissing = errors.New("dataset: Fashion-MNIST is not installed: install the Debian package " +
 	FashionMNISTPackage + " (apt-get install " + FashionMNISTPackage + "), or set BBANS_FASHION_MNIST to a directory holding its IDX files")
 
 // FashionMNISTPath returns the path of a split's image file: "train" or
@@ -39,7 +39,7 @@ func FashionMNISTPath(split string) (string, error) {
 	case "test":
 		name = FashionMNISTTestImages
 	default:
-		return "", fmt.Errorf("vae: Fashion-MNIST split %q, want train or test", split)
+		return "", fmt.Errorf("dataset: Fashion-MNIST split %q, want train or test", split)
 	}
 	dir := FashionMNISTDir
 	if d := os.Getenv("BBANS_FASHION_MNIST"); d != "" {

@@ -1,8 +1,10 @@
-package vae
+package train
 
 import (
 	"errors"
 	"fmt"
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -17,7 +19,7 @@ type QuantizeConfig struct {
 	PosteriorPrec uint // default 24
 	LikPrec       uint // logistic likelihood precision; default 24 (Bernoulli is always 16)
 	// Calibration records set the activation ranges (required).
-	Calibration *Dataset
+	Calibration *dataset.Dataset
 	// Quantile of a hidden layer's positive activations that maps to 255;
 	// default 0.9999.
 	Quantile float64
@@ -34,7 +36,7 @@ const (
 // Quantize turns a trained float model into the integer model: per-row
 // int8 weights, per-layer uint8 activation scales calibrated on
 // cfg.Calibration, requantisation multipliers, and the lookup tables.
-func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
+func Quantize(f *FloatModel, cfg QuantizeConfig) (*vae.Model, error) {
 	if cfg.BucketBits == 0 {
 		cfg.BucketBits = 12
 	}
@@ -49,14 +51,14 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	}
 	a := f.Arch
 	if cfg.Calibration == nil || cfg.Calibration.Len() == 0 || cfg.Calibration.RecordSize != a.RecordSize {
-		return nil, errors.New("vae: Quantize needs calibration records of the model's size")
+		return nil, errors.New("train: Quantize needs calibration records of the model's size")
 	}
-	tr := a.Likelihood.trainable()
+	tr := a.Likelihood.Trainable()
 	if tr == nil {
-		return nil, fmt.Errorf("vae: the %v likelihood has no float training path", a.Likelihood)
+		return nil, fmt.Errorf("train: the %v likelihood has no float training path", a.Likelihood)
 	}
 	if err := tr.CheckFloat(&a, f.Lik); err != nil {
-		return nil, fmt.Errorf("vae: %v", err)
+		return nil, fmt.Errorf("train: %v", err)
 	}
 	lik, likPrec, err := tr.Quantize(&a, f.Lik, cfg.LikPrec)
 	if err != nil {
@@ -64,15 +66,15 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 	}
 	cfg.LikPrec = likPrec
 	scales := calibrate(f, cfg)
-	m := &Model{Arch: a, BucketBits: cfg.BucketBits, PosteriorPrec: cfg.PosteriorPrec, LikPrec: cfg.LikPrec,
+	m := &vae.Model{Arch: a, BucketBits: cfg.BucketBits, PosteriorPrec: cfg.PosteriorPrec, LikPrec: cfg.LikPrec,
 		Description: cfg.Description}
 	m.Arch.EncHidden = slices.Clone(a.EncHidden)
 	m.Arch.DecHidden = slices.Clone(a.DecHidden)
 	d := a.Latent
 	// Encoder.
-	sIn := float64(a.inputScale())
+	sIn := float64(inputScale(&a))
 	for i, l := range f.Enc {
-		var ql Layer
+		var ql vae.Layer
 		var err error
 		if i < len(f.Enc)-1 {
 			ql, err = quantHidden(l, sIn, scales.enc[i], 0)
@@ -86,15 +88,15 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 			})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("vae: encoder layer %d: %w", i, err)
+			return nil, fmt.Errorf("train: encoder layer %d: %w", i, err)
 		}
 		m.Enc = append(m.Enc, ql)
 	}
 	// Decoder: the input is the latent in units of 2^-LatentFracBits,
 	// offset by 128.
-	sIn = 1.0 / (1 << LatentFracBits)
+	sIn = 1.0 / (1 << vae.LatentFracBits)
 	for i, l := range f.Dec {
-		var ql Layer
+		var ql vae.Layer
 		var err error
 		off := 0
 		if i == 0 {
@@ -110,16 +112,13 @@ func Quantize(f *FloatModel, cfg QuantizeConfig) (*Model, error) {
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("vae: decoder layer %d: %w", i, err)
+			return nil, fmt.Errorf("train: decoder layer %d: %w", i, err)
 		}
 		m.Dec = append(m.Dec, ql)
 	}
 	m.SigmaTable = sigmaTable()
 	m.Lik = lik
-	if err := m.finish(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return vae.Assemble(m)
 }
 
 // quantWeights returns the int8 weights of l with one scale per row
@@ -156,9 +155,9 @@ func roundBias(v float64) (int32, error) {
 // quantHidden quantises a ReLU layer whose input has scale sIn and whose
 // uint8 output has scale sOut. off is the input's offset (128 for the
 // decoder's signed latent input).
-func quantHidden(l *dense, sIn, sOut float64, off int) (Layer, error) {
+func quantHidden(l *dense, sIn, sOut float64, off int) (vae.Layer, error) {
 	w, sw := quantWeights(l)
-	q := Layer{N: l.Out, K: l.In, W: w, Bias: make([]int32, l.Out), Mult: make([]int32, l.Out),
+	q := vae.Layer{N: l.Out, K: l.In, W: w, Bias: make([]int32, l.Out), Mult: make([]int32, l.Out),
 		Shift: make([]uint8, l.Out), Lo: 0, Hi: 255}
 	for n := range l.Out {
 		sAcc := sIn * sw[n]
@@ -177,7 +176,7 @@ func quantHidden(l *dense, sIn, sOut float64, off int) (Layer, error) {
 }
 
 // offsetInput corrects the biases of a layer fed in+off instead of in.
-func offsetInput(q *Layer, off int) error {
+func offsetInput(q *vae.Layer, off int) error {
 	for n := range q.N {
 		var s int64
 		for _, v := range q.W[n*q.K : (n+1)*q.K] {
@@ -194,9 +193,9 @@ func offsetInput(q *Layer, off int) error {
 
 // quantOutput quantises an output layer whose row n computes
 // (raw + shift(n)) * unit(n), as given by f(n) = (unit, shift).
-func quantOutput(l *dense, sIn float64, f func(n int) (unit, shift float64)) (Layer, error) {
+func quantOutput(l *dense, sIn float64, f func(n int) (unit, shift float64)) (vae.Layer, error) {
 	w, sw := quantWeights(l)
-	q := Layer{N: l.Out, K: l.In, W: w, Bias: make([]int32, l.Out), Mult: make([]int32, l.Out),
+	q := vae.Layer{N: l.Out, K: l.In, W: w, Bias: make([]int32, l.Out), Mult: make([]int32, l.Out),
 		Shift: make([]uint8, l.Out), Lo: math.MinInt32, Hi: math.MaxInt32}
 	for n := range l.Out {
 		unit, shift := f(n)

@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import "fmt"
 
@@ -40,7 +40,7 @@ func ParseBinarization(s string) (Binarization, error) {
 			return Binarization(i), nil
 		}
 	}
-	return None, fmt.Errorf("vae: unknown binarization %q (want none, threshold, sampled, dynamic or mixed)", s)
+	return None, fmt.Errorf("dataset: unknown binarization %q (want none, threshold, sampled, dynamic or mixed)", s)
 }
 
 // SampledSeed seeds the SplitMix64 generator of the sampled binarization:
@@ -86,7 +86,7 @@ func Binarize(d *Dataset, b Binarization) (*Dataset, error) {
 	case Sampled:
 		return Sample(d, SampledSeed), nil
 	}
-	return nil, fmt.Errorf("vae: binarization %v is for training only", b)
+	return nil, fmt.Errorf("dataset: binarization %v is for training only", b)
 }
 
 // Sample returns the sampled binarization of d with a SplitMix64 generator

@@ -1,8 +1,10 @@
-package vae
+package train
 
 import (
 	"errors"
 	"fmt"
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -10,13 +12,13 @@ import (
 
 // TrainConfig configures Train.
 type TrainConfig struct {
-	Arch         Arch
-	Epochs       int          // passes over the training set; default 100
-	BatchSize    int          // default 100
-	LR           float64      // Adam's initial learning rate; default 1e-3
-	LRFinal      float64      // learning rate of the last step (cosine decay); default LR/20
-	Seed         uint64       // seeds initial weights, shuffling, noise and dynamic binarization
-	Binarization Binarization // None, Threshold, Sampled, Dynamic or Mixed applied to the training set each epoch
+	Arch         vae.Arch
+	Epochs       int                  // passes over the training set; default 100
+	BatchSize    int                  // default 100
+	LR           float64              // Adam's initial learning rate; default 1e-3
+	LRFinal      float64              // learning rate of the last step (cosine decay); default LR/20
+	Seed         uint64               // seeds initial weights, shuffling, noise and dynamic binarization
+	Binarization dataset.Binarization // None, Threshold, Sampled, Dynamic or Mixed applied to the training set each epoch
 	// Heldout are evaluated after every epoch (bits/dim of the negative
 	// ELBO); the returned model is the one with the best figure on
 	// Heldout[0], if any.
@@ -34,7 +36,7 @@ type TrainConfig struct {
 // EvalSet is a named held-out dataset, already binarized if need be.
 type EvalSet struct {
 	Name string
-	Data *Dataset
+	Data *dataset.Dataset
 }
 
 // Progress is what Train reports to its callback: every ProgressEvery
@@ -76,30 +78,30 @@ func (c *TrainConfig) defaults() {
 // (one posterior sample per record per step). It calls progress (if not
 // nil) during and after every epoch. The run is repeatable: the same
 // config, data and GOMAXPROCS give the same model.
-func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatModel, error) {
+func Train(cfg TrainConfig, train *dataset.Dataset, progress func(Progress)) (*FloatModel, error) {
 	cfg.defaults()
 	a := cfg.Arch
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	if train.RecordSize != a.RecordSize {
-		return nil, fmt.Errorf("vae: training records of %d bytes for an architecture of %d", train.RecordSize, a.RecordSize)
+		return nil, fmt.Errorf("train: training records of %d bytes for an architecture of %d", train.RecordSize, a.RecordSize)
 	}
 	if train.Len() == 0 {
-		return nil, errors.New("vae: empty training set")
+		return nil, errors.New("train: empty training set")
 	}
 	if err := train.CheckShape(a.RecordShape()); err != nil {
 		return nil, err
 	}
 	binary := a.Likelihood.Binary()
-	if binary != (cfg.Binarization != None) {
+	if binary != (cfg.Binarization != dataset.None) {
 		if !(binary && train.MaxValue() <= 1) {
-			return nil, fmt.Errorf("vae: binarization %v with a %v likelihood", cfg.Binarization, a.Likelihood)
+			return nil, fmt.Errorf("train: binarization %v with a %v likelihood", cfg.Binarization, a.Likelihood)
 		}
 	}
 	for _, h := range cfg.Heldout {
 		if h.Data.RecordSize != a.RecordSize {
-			return nil, fmt.Errorf("vae: held-out set %s has %d-byte records", h.Name, h.Data.RecordSize)
+			return nil, fmt.Errorf("train: held-out set %s has %d-byte records", h.Name, h.Data.RecordSize)
 		}
 	}
 	m := cfg.Init
@@ -110,7 +112,7 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 		}
 	} else {
 		m = m.Clone()
-		if tr := a.Likelihood.trainable(); tr != nil && m.Arch.Likelihood != a.Likelihood && tr.Base() == m.Arch.Likelihood {
+		if tr := a.Likelihood.Trainable(); tr != nil && m.Arch.Likelihood != a.Likelihood && tr.Base() == m.Arch.Likelihood {
 			// Keep the base model's nets; the likelihood's tables start
 			// where they add nothing (the same negative ELBO).
 			m.Arch.Likelihood = a.Likelihood
@@ -197,16 +199,16 @@ func Train(cfg TrainConfig, train *Dataset, progress func(Progress)) (*FloatMode
 }
 
 // epochData returns the training set as epoch ep sees it.
-func epochData(d *Dataset, b Binarization, seed uint64, ep int) *Dataset {
+func epochData(d *dataset.Dataset, b dataset.Binarization, seed uint64, ep int) *dataset.Dataset {
 	switch b {
-	case Threshold, Sampled:
-		out, _ := Binarize(d, b)
+	case dataset.Threshold, dataset.Sampled:
+		out, _ := dataset.Binarize(d, b)
 		return out
-	case Dynamic:
-		return Sample(d, seed^uint64(ep)*0x9e3779b97f4a7c15)
-	case Mixed:
-		out := Sample(d, seed^uint64(ep)*0x9e3779b97f4a7c15)
-		g := SplitMix64{State: seed + uint64(ep)}
+	case dataset.Dynamic:
+		return dataset.Sample(d, seed^uint64(ep)*0x9e3779b97f4a7c15)
+	case dataset.Mixed:
+		out := dataset.Sample(d, seed^uint64(ep)*0x9e3779b97f4a7c15)
+		g := dataset.SplitMix64{State: seed + uint64(ep)}
 		for r := range out.Len() {
 			if g.Next()>>63 == 0 {
 				for i, v := range d.Record(r) {
@@ -222,7 +224,7 @@ func epochData(d *Dataset, b Binarization, seed uint64, ep int) *Dataset {
 // NegELBO returns the float model's negative ELBO on d in bits per byte,
 // with one posterior sample per record drawn from a generator seeded with
 // seed.
-func (m *FloatModel) NegELBO(d *Dataset, seed uint64) float64 {
+func (m *FloatModel) NegELBO(d *dataset.Dataset, seed uint64) float64 {
 	const bs = 500
 	p := newPass(m, bs)
 	rng := rand.New(rand.NewPCG(seed, 0x6576616c))

@@ -1,6 +1,6 @@
 //go:build tools
 
-package vae
+package dataset
 
 // MNIST's IDX files come from this module's data/ folder, which LoadMNIST
 // finds in the module cache (MNISTDir). Nothing imports the package's Go

@@ -1,6 +1,7 @@
-package vae
+package train
 
 import (
+	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
 )
@@ -19,7 +20,7 @@ type pass struct {
 	dz     []float32
 	gW, gB [][]float32 // gradients of every layer, encoder first
 	gLik   [][]float32 // gradients of m.Lik, the likelihood's tables
-	tr     Trainable
+	tr     vae.Trainable
 }
 
 func newPass(m *FloatModel, maxN int) *pass {
@@ -42,7 +43,7 @@ func newPass(m *FloatModel, maxN int) *pass {
 	for _, t := range m.Lik {
 		p.gLik = append(p.gLik, make([]float32, len(t)))
 	}
-	p.tr = m.Arch.Likelihood.trainable()
+	p.tr = m.Arch.Likelihood.Trainable()
 	return p
 }
 
@@ -63,7 +64,7 @@ func (p *pass) forward(recs [][]byte, rng *rand.Rand, grad bool) float64 {
 	a := &m.Arch
 	n, R, d := len(recs), a.RecordSize, a.Latent
 	p.n, p.rec = n, recs
-	sc := a.inputScale()
+	sc := inputScale(a)
 	for r, rec := range recs {
 		row := p.x[r*R : (r+1)*R]
 		for i, v := range rec {

@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"bufio"
@@ -97,7 +97,7 @@ func IDXShape(dims []int) Shape {
 // trailing partial record is an error.
 func ReadRaw(r io.Reader, recordSize int) (*Dataset, error) {
 	if recordSize < 1 {
-		return nil, fmt.Errorf("vae: record size %d, want >= 1", recordSize)
+		return nil, fmt.Errorf("dataset: record size %d, want >= 1", recordSize)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxDatasetBytes+1))
 	if err != nil {

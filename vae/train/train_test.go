@@ -1,6 +1,8 @@
-package vae
+package train
 
 import (
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"testing"
 )
@@ -11,15 +13,15 @@ import (
 func TestTrainReducesNegELBO(t *testing.T) {
 	all := mnistOrSkip(t, "train")
 	train, held := all.Slice(0, 600), all.Slice(59000, 59300)
-	th, _ := Binarize(held, Threshold)
-	a := Arch{RecordSize: 784, Likelihood: Bernoulli, Components: 1, EncHidden: []int{24}, Latent: 4, DecHidden: []int{24}}
+	th, _ := dataset.Binarize(held, dataset.Threshold)
+	a := vae.Arch{RecordSize: 784, Likelihood: vae.Bernoulli, Components: 1, EncHidden: []int{24}, Latent: 4, DecHidden: []int{24}}
 	f0, err := NewFloatModel(a, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := f0.NegELBO(th, 1)
 	var reports []Progress
-	cfg := TrainConfig{Arch: a, Epochs: 3, BatchSize: 30, LR: 3e-3, Seed: 5, Binarization: Dynamic,
+	cfg := TrainConfig{Arch: a, Epochs: 3, BatchSize: 30, LR: 3e-3, Seed: 5, Binarization: dataset.Dynamic,
 		Heldout: []EvalSet{{"threshold", th}}, ProgressEvery: 5}
 	f, err := Train(cfg, train, func(p Progress) { reports = append(reports, p) })
 	if err != nil {
@@ -56,22 +58,22 @@ func TestTrainReducesNegELBO(t *testing.T) {
 }
 
 func TestTrainRejects(t *testing.T) {
-	a := Arch{RecordSize: 4, Likelihood: Bernoulli, Components: 1, Latent: 2}
-	d := &Dataset{RecordSize: 4, Data: []byte{0, 1, 2, 200}}
+	a := vae.Arch{RecordSize: 4, Likelihood: vae.Bernoulli, Components: 1, Latent: 2}
+	d := &dataset.Dataset{RecordSize: 4, Data: []byte{0, 1, 2, 200}}
 	if _, err := Train(TrainConfig{Arch: a}, d, nil); err == nil {
 		t.Errorf("Bernoulli model trained on bytes without binarization")
 	}
-	if _, err := Train(TrainConfig{Arch: a, Binarization: Threshold}, &Dataset{RecordSize: 3, Data: make([]byte, 9)}, nil); err == nil {
+	if _, err := Train(TrainConfig{Arch: a, Binarization: dataset.Threshold}, &dataset.Dataset{RecordSize: 3, Data: make([]byte, 9)}, nil); err == nil {
 		t.Errorf("record size mismatch accepted")
 	}
-	if _, err := Train(TrainConfig{Arch: Arch{RecordSize: 4, Likelihood: 9, Latent: 1}}, d, nil); err == nil {
+	if _, err := Train(TrainConfig{Arch: vae.Arch{RecordSize: 4, Likelihood: 9, Latent: 1}}, d, nil); err == nil {
 		t.Errorf("bad architecture accepted")
 	}
 }
 
 func TestTrainStopAfter(t *testing.T) {
-	a := Arch{RecordSize: 8, Likelihood: Logistic, Components: 2, EncHidden: []int{4}, Latent: 2, DecHidden: []int{4}}
-	d := &Dataset{RecordSize: 8, Data: make([]byte, 8*40)}
+	a := vae.Arch{RecordSize: 8, Likelihood: vae.Logistic, Components: 2, EncHidden: []int{4}, Latent: 2, DecHidden: []int{4}}
+	d := &dataset.Dataset{RecordSize: 8, Data: make([]byte, 8*40)}
 	for i := range d.Data {
 		d.Data[i] = byte(i * 7)
 	}

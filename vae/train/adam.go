@@ -1,4 +1,4 @@
-package vae
+package train
 
 import "math"
 

@@ -1,7 +1,8 @@
-package vae
+package train
 
 import (
 	"fmt"
+	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
 
@@ -17,14 +18,7 @@ const (
 	// The decoder sees each latent rounded to a multiple of 2^-latentFrac
 	// and clamped to [-128, 127]·2^-latentFrac (the integer decoder's int8
 	// input); training passes gradients straight through the rounding.
-	latentFrac = 5
-	// A logistic component's mean is logisticMid*(1+raw) in byte units and
-	// its log-scale raw+logScaleOffset, clamped to [logScaleMin,
-	// logScaleMax].
-	logisticMid    = 127.5
-	logScaleOffset = 2.0
-	logScaleMin    = -2.5
-	logScaleMax    = 6.0
+	latentFrac = vae.LatentFracBits
 )
 
 // noLatentRounding turns quantLatent off (for the gradient test).
@@ -72,7 +66,7 @@ func (d *dense) backward(x, dy []float32, n int, gW, gB, dx []float32) {
 // FloatModel is the float VAE that training optimises; Quantize turns it
 // into the integer Model.
 type FloatModel struct {
-	Arch Arch
+	Arch vae.Arch
 	Enc  []*dense // hidden layers then the (mean, log-sigma) layer
 	Dec  []*dense // hidden layers then the likelihood-parameter layer
 
@@ -84,20 +78,20 @@ type FloatModel struct {
 
 // NewFloatModel returns a model with random initial weights drawn from a
 // generator seeded with seed.
-func NewFloatModel(a Arch, seed uint64) (*FloatModel, error) {
+func NewFloatModel(a vae.Arch, seed uint64) (*FloatModel, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	tr := a.Likelihood.trainable()
+	tr := a.Likelihood.Trainable()
 	if tr == nil {
-		return nil, fmt.Errorf("vae: the %v likelihood has no float training path", a.Likelihood)
+		return nil, fmt.Errorf("train: the %v likelihood has no float training path", a.Likelihood)
 	}
 	if a.Latent == 0 {
-		return nil, fmt.Errorf("vae: a float model needs latents")
+		return nil, fmt.Errorf("train: a float model needs latents")
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x766165))
 	m := &FloatModel{Arch: a}
-	es, ds := a.encSizes(), a.decSizes()
+	es, ds := a.EncoderSizes(), a.DecoderSizes()
 	for i := 1; i < len(es); i++ {
 		g := math.Sqrt(2)
 		if i == len(es)-1 {
@@ -123,7 +117,7 @@ func (m *FloatModel) layers() []*dense {
 // inputScale is the float value of input byte 1 (Trainable.InputScale):
 // bytes are fed as v/255 to a logistic model and as 0/1 to a Bernoulli
 // one.
-func (a *Arch) inputScale() float32 { return a.Likelihood.trainable().InputScale() }
+func inputScale(a *vae.Arch) float32 { return a.Likelihood.Trainable().InputScale() }
 
 // quantLatent rounds z to the decoder's input grid.
 func quantLatent(z float32) float32 {

@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"bytes"

@@ -1,6 +1,7 @@
-package vae
+package train
 
 import (
+	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,10 +10,10 @@ import (
 // TestGradients compares the analytic gradients of the negative ELBO with
 // central finite differences on a tiny model, for each likelihood.
 func TestGradients(t *testing.T) {
-	for _, a := range []Arch{
-		{RecordSize: 12, Likelihood: Bernoulli, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}},
-		{RecordSize: 12, Likelihood: Logistic, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6, 5}},
-		{RecordSize: 12, Likelihood: Logistic, Components: 3, EncHidden: []int{7, 4}, Latent: 2, DecHidden: []int{6}},
+	for _, a := range []vae.Arch{
+		{RecordSize: 12, Likelihood: vae.Bernoulli, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6}},
+		{RecordSize: 12, Likelihood: vae.Logistic, Components: 1, EncHidden: []int{7}, Latent: 3, DecHidden: []int{6, 5}},
+		{RecordSize: 12, Likelihood: vae.Logistic, Components: 3, EncHidden: []int{7, 4}, Latent: 2, DecHidden: []int{6}},
 	} {
 		t.Run(a.String(), func(t *testing.T) {
 			noLatentRounding = true

@@ -1,4 +1,4 @@
-package vae
+package dataset
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ const MNISTHeldout = 10000
 
 // ErrMNISTMissing reports that the MNIST files were not found; the error
 // that wraps it says where bbans looked and how to provide them.
-var ErrMNISTMissing = errors.New("vae: MNIST not found")
+var ErrMNISTMissing = errors.New("dataset: MNIST not found")
 
 // MNISTDir returns the directory of the MNIST IDX files: the environment
 // variable BBANS_MNIST if set, else the data directory of the GoMNIST
@@ -125,7 +125,7 @@ func LoadMNISTDir(dir, split string) (*Dataset, error) {
 	case "test":
 		name = MNISTTestImages
 	default:
-		return nil, fmt.Errorf("vae: MNIST split %q, want train or test", split)
+		return nil, fmt.Errorf("dataset: MNIST split %q, want train or test", split)
 	}
 	if dir == "" {
 		var err error
