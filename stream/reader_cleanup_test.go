@@ -15,6 +15,9 @@ import (
 func TestDroppedReaders(t *testing.T) {
 	archive := encodeToy(t, toyRecords(toy, 400, 0, 7), WithChunkRecords(10))
 	before := runtime.NumGoroutine()
+	// Held until counted: a collection meanwhile (frequent under -race)
+	// would stop some of them before the count.
+	var readers []*Reader
 	for range 50 {
 		z, err := NewReader(bytes.NewReader(archive), WithModels(toy), WithDecoderConcurrency(2))
 		if err != nil {
@@ -23,10 +26,12 @@ func TestDroppedReaders(t *testing.T) {
 		if _, err := io.ReadFull(z, make([]byte, 10)); err != nil {
 			t.Fatal(err)
 		}
+		readers = append(readers, z)
 	}
 	if n := runtime.NumGoroutine(); n < before+50 {
 		t.Fatalf("%d goroutines with 50 Readers decoding, %d before: the test does not exercise them", n, before)
 	}
+	runtime.KeepAlive(readers) // dropped from here on
 	// Cleanups run on their own goroutine after a GC, and the stopped
 	// goroutines then need to be scheduled: retry, a bounded number of times.
 	n := 0
