@@ -28,7 +28,9 @@ func TestDroppedReaders(t *testing.T) {
 		}
 		readers = append(readers, z)
 	}
-	if n := runtime.NumGoroutine(); n < before+50 {
+	// At least one goroutine a Reader, give or take a few that were
+	// ending when before was counted.
+	if n := runtime.NumGoroutine(); n < before+45 {
 		t.Fatalf("%d goroutines with 50 Readers decoding, %d before: the test does not exercise them", n, before)
 	}
 	runtime.KeepAlive(readers) // dropped from here on
