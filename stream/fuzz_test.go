@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"runtime/metrics"
+	"sync"
 	"testing"
 
 	"github.com/bbans/bbans/format"
@@ -56,14 +57,34 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{7}, 100), uint8(5))
 	f.Add([]byte("not an image at all, but records all the same"), uint8(2))
 	models := fuzzModels()
+	// Writers are kept per model, chunk size and concurrency and reused
+	// (Writer.EncodeAll): a new one sets up its general-codec encoders,
+	// which costs more than coding a few records.
+	type key struct{ which, conc int }
+	var mu sync.Mutex
+	writers := map[key]*Writer{}
+	encode := func(data []byte, which, conc int) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		k := key{which % (4 * len(models)), conc}
+		w := writers[k]
+		if w == nil {
+			var err error
+			m := models[k.which%len(models)]
+			chunk := 1 + k.which/len(models)%4
+			if w, err = NewWriter(nil, WithModel(m), WithChunkRecords(chunk), WithLanes(2), WithEncoderConcurrency(conc)); err != nil {
+				return nil, err
+			}
+			writers[k] = w
+		}
+		return w.EncodeAll(data, nil)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		// A few dozen records reach every path (chunks of up to 4
 		// records, stored runs, tails); longer inputs only cost time.
 		data = data[:min(len(data), 640)]
 		m := models[int(which)%len(models)]
-		chunk := 1 + int(which)/len(models)%4
-		opts := []WOption{WithModel(m), WithChunkRecords(chunk), WithLanes(2), WithEncoderConcurrency(1)}
-		a, err := EncodeAll(data, nil, opts...)
+		a, err := encode(data, int(which), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +95,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if !bytes.Equal(got, data) {
 			t.Fatalf("round trip with %s differs", m.Name())
 		}
-		if b, err := EncodeAll(data, nil, append(opts, WithEncoderConcurrency(3))...); err != nil || !bytes.Equal(a, b) {
+		if b, err := encode(data, int(which), 3); err != nil || !bytes.Equal(a, b) {
 			t.Fatalf("the archive differs with 3 threads (%d bytes, %d with one): %v", len(b), len(a), err)
 		}
 		// The size bound holds for every archive that names no model; one

@@ -118,10 +118,26 @@ func (z *Reader) advance() {
 		z.sess = startSession(z.r, z.o, z.conc)
 		z.stop.set(z.sess.quit)
 	}
-	j, ok := <-z.sess.jobs
-	if !ok {
-		z.err = io.EOF
-		return
+	var j *decJob
+	if z.conc == 1 {
+		// One chunk at a time: read and decode it here, with no
+		// goroutine to hand it over (which costs more than a small
+		// chunk on a busy machine).
+		var err error
+		if j, err = z.sess.next(); err == io.EOF {
+			z.err = io.EOF
+			return
+		} else if err != nil {
+			z.err = err
+			z.stopSession()
+			return
+		}
+	} else {
+		var ok bool
+		if j, ok = <-z.sess.jobs; !ok {
+			z.err = io.EOF
+			return
+		}
 	}
 	<-j.done
 	if j.err != nil {
@@ -160,7 +176,9 @@ type decJob struct {
 func startSession(r io.Reader, o rOptions, conc int) *readSession {
 	s := &readSession{o: o, conc: conc, jobs: make(chan *decJob, conc), quit: make(chan struct{})}
 	s.fr = format.NewReader(r, s.limits())
-	go s.run()
+	if conc > 1 {
+		go s.run() // with one, the Reader calls next itself (advance)
+	}
 	return s
 }
 
