@@ -26,7 +26,7 @@ const GeneralChunks = 8
 // with header h.
 func maxRecords(h *Header, t FrameType) int64 {
 	c := int64(h.ChunkRecords)
-	if t.IsGeneral() {
+	if t.IsGeneral() && h.RecordSize > 0 { // a header being checked may have none yet
 		c = min(GeneralChunks*c, MaxChunkBytes/int64(h.RecordSize))
 	}
 	return c
