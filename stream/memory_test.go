@@ -18,9 +18,10 @@ import (
 // peakHeap runs f and returns the most live heap seen while it ran, above
 // what was live before: the live heap as of the last collection
 // (/gc/heap/live:bytes), sampled every 100 µs with the collector made eager
-// (GOGC 10), so that collections are frequent and garbage never counts.
-// Sampling can only miss a peak, never invent one, so a bound checked
-// against it is never failed by noise.
+// (GOGC 10), so that collections are frequent and little garbage counts.
+// Sampling can miss a peak, but a collection also counts as live what was
+// allocated while it marked, so one run can read high: minPeakHeap takes
+// the least of several runs.
 func peakHeap(f func()) uint64 {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -50,6 +51,17 @@ func peakHeap(f func()) uint64 {
 		return 0
 	}
 	return peak - base
+}
+
+// minPeakHeap is the least peakHeap of runs runs of f: what f needs at
+// least, with the collector's timing taken out. A bound that f exceeds on
+// every run still fails.
+func minPeakHeap(runs int, f func()) uint64 {
+	least := peakHeap(f)
+	for range runs - 1 {
+		least = min(least, peakHeap(f))
+	}
+	return least
 }
 
 // TestMemoryBound measures the heap a Writer and a Reader use on an input of
@@ -96,7 +108,7 @@ func TestMemoryBound(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/T=%d/general=%v", name, conc, general), func(t *testing.T) {
 					opts := []WOption{WithModel(m), WithChunkRecords(chunkRecords), WithEncoderConcurrency(conc), WithGeneralCodec(general)}
 					var err error
-					w := peakHeap(func() {
+					w := minPeakHeap(3, func() {
 						var z *Writer
 						if z, err = NewWriter(discard{}, opts...); err != nil {
 							return
@@ -112,7 +124,7 @@ func TestMemoryBound(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					r := peakHeap(func() {
+					r := minPeakHeap(3, func() {
 						var z *Reader
 						if z, err = NewReader(bytes.NewReader(a), WithModels(m), WithDecoderConcurrency(conc)); err != nil {
 							return
