@@ -78,7 +78,7 @@ func runTrain(e *env, args []string) int {
 		return usageError(e, "train", "unexpected argument %q", operands[1])
 	}
 	if len(operands) == 1 {
-		if changed(fs.FlagSet, "data") {
+		if flagGiven(fs.FlagSet, "data") {
 			return usageError(e, "train", "DATA given twice (%q and --data)", operands[0])
 		}
 		tf.data = operands[0]
@@ -120,23 +120,16 @@ func runTrain(e *env, args []string) int {
 	return trainVAE(e, &tf, cfg)
 }
 
-// netFlags reports whether a flag of the nets' training was given (has a
-// value other than its default): then the default likelihood is the
-// VAE's, not cmix.
+// netFlags reports whether a flag of the nets' training was given, even
+// with its default value: then the default likelihood is the VAE's, not
+// cmix.
 func netFlags(fs *flag.FlagSet) bool {
 	set := false
 	for _, n := range []string{"binarize", "base", "components", "enc", "dec", "latent", "epochs", "batch", "stop", "lr",
 		"bucket-bits", "quantile", "float", "init"} {
-		set = set || changed(fs, n)
+		set = set || flagGiven(fs, n)
 	}
 	return set
-}
-
-// changed reports whether flag name holds a value other than its default
-// (parseFlags sets values directly, so flag.FlagSet.Visit does not see them).
-func changed(fs *flag.FlagSet, name string) bool {
-	f := fs.Lookup(name)
-	return f != nil && f.Value.String() != f.DefValue
 }
 
 // config checks the flags that do not need the data.

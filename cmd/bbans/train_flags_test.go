@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"path/filepath"
 	"testing"
 )
@@ -29,5 +30,30 @@ func TestTrainPartialRecords(t *testing.T) {
 	r = bbans(t, dir, nil, "train", "raw.bin", "--record-size", "100", "--drop-partial", "--lik", "context-mix", "-o", "cm.bbm")
 	if r.code != exitUsage || !bytes.Contains(r.stderr, []byte("--base mnist-bin-ar, which codes 784-byte records, not 100")) {
 		t.Errorf("context-mix on 100-byte records: %v", r)
+	}
+}
+
+// TestNetFlagsGiven: a net flag typed with its default value still asks
+// for the VAE (flags are told by being given, not by their values).
+func TestNetFlagsGiven(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--epochs", "100"}, true},
+		{[]string{"--epochs=7"}, true},
+		{[]string{"-T", "1"}, false},
+	} {
+		var epochs, threads int
+		fs := flag.NewFlagSet("train", flag.ContinueOnError)
+		fs.IntVar(&epochs, "epochs", 100, "")
+		fs.IntVar(&threads, "T", 0, "")
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := netFlags(fs); got != tc.want {
+			t.Errorf("netFlags after %q = %v, want %v", tc.args, got, tc.want)
+		}
 	}
 }
