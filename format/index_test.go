@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/google/go-cmp/cmp"
 	"io"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // buildIndexed writes one archive of header h and frames fs, ending in an

@@ -2,8 +2,9 @@ package vae
 
 import (
 	"bytes"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"testing"
 

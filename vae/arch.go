@@ -2,9 +2,10 @@ package vae
 
 import (
 	"fmt"
-	"github.com/bbans/bbans/vae/dataset"
 	"strconv"
 	"strings"
+
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // Arch is the shape of a VAE: encoder record -> EncHidden... -> (mean,

@@ -3,8 +3,9 @@ package vae
 import (
 	_ "embed"
 	"fmt"
-	"github.com/bbans/bbans/vae/dataset"
 	"sync"
+
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // The built-in models, embedded so that nothing is downloaded. README.md

@@ -1,8 +1,9 @@
 package vae
 
 import (
-	"github.com/bbans/bbans/vae/dataset"
 	"testing"
+
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestBuiltinTargets evaluates the built-in models on the 10,000 MNIST

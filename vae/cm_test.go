@@ -2,11 +2,12 @@ package vae
 
 import (
 	"bytes"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"
 )

@@ -10,10 +10,11 @@ package vae
 
 import (
 	"fmt"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"sort"
 	"sync"
+
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // CMConfig sets how BuildContextMix smooths, prunes and fits.

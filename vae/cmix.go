@@ -8,6 +8,7 @@ package vae
 
 import (
 	"fmt"
+
 	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"

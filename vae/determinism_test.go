@@ -4,8 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"github.com/bbans/bbans/vae/dataset"
 	"testing"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/simd"
 )

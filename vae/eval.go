@@ -2,8 +2,9 @@ package vae
 
 import (
 	"fmt"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"
 )

@@ -1,12 +1,12 @@
 package vae
 
 import (
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"math/bits"
 	"testing"
 
 	"github.com/bbans/bbans/ans"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // mnistOrSkip loads an MNIST split, skipping the test if the GoMNIST

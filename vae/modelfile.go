@@ -4,8 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"github.com/bbans/bbans/vae/dataset"
 	"io"
+
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // Model file layout (SPEC.md section 3). All integers little-endian.

@@ -5,12 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"github.com/bbans/bbans/vae/dataset"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/simd"

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
-	"github.com/bbans/bbans/vae/dataset"
 	"testing"
+
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/vae/cmix"
 )

@@ -5,10 +5,11 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
-	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // idxFile returns an IDX file of n records of h x w bytes.

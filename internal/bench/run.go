@@ -3,10 +3,11 @@ package bench
 import (
 	"bytes"
 	"fmt"
-	"github.com/bbans/bbans/vae"
 	"io"
 	"runtime"
 	"time"
+
+	"github.com/bbans/bbans/vae"
 )
 
 // Config says what Run measures.

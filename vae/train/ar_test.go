@@ -1,11 +1,12 @@
 package train
 
 import (
-	"github.com/bbans/bbans/vae"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestARGradients compares the analytic gradients of the negative ELBO of

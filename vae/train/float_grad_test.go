@@ -1,10 +1,11 @@
 package train
 
 import (
-	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/bbans/bbans/vae"
 )
 
 // TestGradients compares the analytic gradients of the negative ELBO with

@@ -2,9 +2,10 @@ package train
 
 import (
 	"fmt"
-	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
+
+	"github.com/bbans/bbans/vae"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"

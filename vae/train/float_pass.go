@@ -1,9 +1,10 @@
 package train
 
 import (
-	"github.com/bbans/bbans/vae"
 	"math"
 	"math/rand/v2"
+
+	"github.com/bbans/bbans/vae"
 )
 
 // pass holds the activations and gradients of one minibatch.

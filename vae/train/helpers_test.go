@@ -1,10 +1,11 @@
 package train
 
 import (
-	"github.com/bbans/bbans/vae"
-	"github.com/bbans/bbans/vae/dataset"
 	"sync"
 	"testing"
+
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // mnistOrSkip loads an MNIST split, skipping the test if the GoMNIST

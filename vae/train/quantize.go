@@ -3,11 +3,12 @@ package train
 import (
 	"errors"
 	"fmt"
-	"github.com/bbans/bbans/vae"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 
 	"github.com/bbans/bbans/ans"
 	"github.com/bbans/bbans/simd"

@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"testing"
+
 	"github.com/bbans/bbans/vae"
 	"github.com/bbans/bbans/vae/dataset"
-	"testing"
 )
 
 // idx4 returns a 4-D IDX file of n records of h x w pixels of c channels.

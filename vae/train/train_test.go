@@ -1,10 +1,11 @@
 package train
 
 import (
-	"github.com/bbans/bbans/vae"
-	"github.com/bbans/bbans/vae/dataset"
 	"math"
 	"testing"
+
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/dataset"
 )
 
 // TestTrainReducesNegELBO trains a tiny model for a few steps on a small
