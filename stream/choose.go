@@ -97,6 +97,7 @@ func (z *Writer) sampleFits(data []byte) bool {
 	m := z.sampler.encode(z.scratch[:0], z.sample)
 	ml := len(m)
 	z.scratch = m[:0]
+	z.sampleGen.most = z.generalBytes
 	g := z.sampleGen.encode(&z.scratch, probe, z.sample)
 	return ml < min(len(g), len(z.sample))
 }

@@ -48,11 +48,45 @@ var probe = general{typ: format.Zstd, zstd: zstd.SpeedFastest}
 // generalEncoder holds one goroutine's encoders, made on first use, and
 // buffers for their payloads (and the model's), reused from chunk to chunk.
 type generalEncoder struct {
-	zs  map[zstd.EncoderLevel]*zstd.Encoder
-	br  map[[2]int]*brotli.Writer
-	buf bytes.Buffer
+	zs map[zstdKey]*zstd.Encoder
+	// One Brotli writer, for the last quality and window used: its state
+	// is about 13 bytes per byte of window at qualities 10 and 11 (100 MiB
+	// for an 8 MiB window), too much to keep one per window a Writer meets
+	// (gathered frames, single chunks, the last frame); making one costs
+	// little next to what it codes at those qualities.
+	br    *brotli.Writer
+	brKey [2]int
+	out   appendWriter // where br writes
+
+	// most is the longest input the encoders are given (the Writer's
+	// largest frame), which bounds the zstd window (zstdWindow).
+	most int
 
 	pbuf, gbuf, mbuf []byte // the probe's, the level codec's and the model's payloads
+}
+
+// zstdKey names a zstd encoder: its level and window.
+type zstdKey struct {
+	level  zstd.EncoderLevel
+	window int
+}
+
+// zstdWindow is the window of a zstd encoder at level l whose inputs are at
+// most most bytes: the level's own (klauspost/compress: 4 MiB at
+// SpeedFastest, 8 MiB above), or the smallest power of two that holds every
+// input if that is smaller. An encoder keeps a history of twice its window
+// (16 MiB at 8 MiB) whatever its input, so a window beyond the input is
+// memory for nothing; since no match reaches beyond the input, the payloads
+// are the same (TestZstdWindowSameBytes).
+func zstdWindow(l zstd.EncoderLevel, most int) int {
+	w := 8 << 20
+	if l == zstd.SpeedFastest {
+		w = 4 << 20
+	}
+	if most > 0 {
+		w = min(w, max(zstd.MinWindowSize, 1<<bits.Len(uint(most-1))))
+	}
+	return w
 }
 
 // encode codes src with setting g into *buf (reused: the result is valid
@@ -68,40 +102,39 @@ func (e *generalEncoder) appendCoded(dst []byte, g general, src []byte) []byte {
 	switch g.typ {
 	case format.Zstd:
 		if e.zs == nil {
-			e.zs = map[zstd.EncoderLevel]*zstd.Encoder{}
+			e.zs = map[zstdKey]*zstd.Encoder{}
 		}
-		z := e.zs[g.zstd]
+		key := zstdKey{g.zstd, zstdWindow(g.zstd, max(e.most, len(src)))}
+		z := e.zs[key]
 		if z == nil {
 			// No content checksum: the frame's CRC-32C covers the content.
 			// One goroutine per encoder: the output must not depend on
 			// scheduling.
 			var err error
-			z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(g.zstd), zstd.WithEncoderConcurrency(1),
+			z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(g.zstd), zstd.WithWindowSize(key.window), zstd.WithEncoderConcurrency(1),
 				zstd.WithEncoderCRC(false), zstd.WithZeroFrames(true), zstd.WithSingleSegment(true))
 			if err != nil {
 				panic(err) // constant, valid options
 			}
-			e.zs[g.zstd] = z
+			e.zs[key] = z
 		}
 		return z.EncodeAll(src, dst)
 	case format.Brotli:
-		if e.br == nil {
-			e.br = map[[2]int]*brotli.Writer{}
-		}
 		// The window is the smallest that covers src (a reader refuses a
-		// larger one); writers are kept per quality and window.
+		// larger one).
 		key := [2]int{g.brotli, brotliWindow(len(src))}
-		e.buf.Reset()
-		w := e.br[key]
-		if w == nil {
-			w = brotli.NewWriterOptions(&e.buf, brotli.WriterOptions{Quality: key[0], LGWin: key[1]})
-			e.br[key] = w
+		e.out.b = dst
+		if e.br == nil || e.brKey != key {
+			e.br, e.brKey = nil, key // the old state is garbage before the new one is made
+			e.br = brotli.NewWriterOptions(&e.out, brotli.WriterOptions{Quality: key[0], LGWin: key[1]})
 		} else {
-			w.Reset(&e.buf)
+			e.br.Reset(&e.out)
 		}
-		w.Write(src) // writes to a bytes.Buffer do not fail
-		w.Close()
-		return append(dst, e.buf.Bytes()...)
+		e.br.Write(src) // writes to an appendWriter do not fail
+		e.br.Close()
+		dst = e.out.b
+		e.out.b = nil
+		return dst
 	}
 	panic("stream: no general codec")
 }

@@ -114,6 +114,15 @@ var goldenCases = []goldenCase{
 	{"general-zstd", "mnist-bin-ar", []WOption{WithGeneralCodec(true), WithIndex(true), WithEncoderLevel(3), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return append(mixedContent(t, 336, 8, 8*784), "and a tail of text."...)
 	}},
+	// Longer than the 128 KiB the header is decided on, in chunks under
+	// 64 KiB: chunk_records is raised to 84 (64 KiB of records) and the
+	// three stored chunks of random records go into one stored frame.
+	{"merged-stored", "mnist-bin-ar", []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
+		d := mnistSlice(t, 400, 568, dataset.Threshold)
+		d = append(d, randomBytes(12*784, 13)...)
+		d = append(d, mnistSlice(t, 568, 576, dataset.Threshold)...)
+		return append(d, 0, 1) // and a tail
+	}},
 }
 
 func goldenPath(name string) string { return filepath.Join("testdata", "golden", name+".bbans") }

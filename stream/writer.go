@@ -63,8 +63,13 @@ type Writer struct {
 	jobs    []*encJob // chunks in flight, in archive order
 	pending []*encJob // coded chunks held until the header is decided
 	// storeOnly is set when the header names no model: chunks are then
-	// stored, and runs of them merged in run (writer_header.go).
+	// stored or coded by the general codec. merge is set when runs of
+	// stored records are merged in run, into frames of up to the
+	// header's chunk_records, and a coded chunk is kept only if it saves
+	// runHeader bytes more than its frames (writer_header.go).
 	storeOnly bool
+	merge     bool
+	runHeader int
 	run       []byte
 
 	free   [][]byte // chunk buffers to reuse
@@ -456,6 +461,7 @@ func (z *Writer) encode(j *encJob) {
 	}
 	ge := <-z.gens
 	defer func() { z.gens <- ge }()
+	ge.most = z.generalBytes
 	j.frames = z.codeChunk(j.frames[:0], j.data, c, ge)
 	if len(j.frames) == 1 && j.frames[0].Type == format.Stored {
 		if j.store {

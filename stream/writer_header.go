@@ -29,10 +29,23 @@ import (
 // merges runs of stored records into frames of up to storeBytes: its
 // header's chunk_records is raised to allow that (it bounds no chunk frame
 // there), so that the per-frame overhead stays under 0.1% for every chunk
-// size.
+// size. An archive that names its model and is decided before its input
+// ends (more chunks follow, or a Flush) may go on to store many chunks
+// (records the model cannot code); if its chunks are shorter than
+// mergeBytes, its chunk_records is raised to mergeBytes of records (chunk
+// frames keep the chunk size the Writer was given: a frame holds 1 to
+// chunk_records records) and runs of stored chunks are merged the same way.
+// Where runs are merged, a coded frame is written only if it saves more
+// than its frame header and the header of the stored frame it may
+// interrupt (runHeader); otherwise its records join the run. Every frame
+// then either pays for its header or shares one with at least mergeBytes
+// of records. (An archive decided at its end names the model only if that
+// makes it smaller than the archive that names none, which keeps the
+// bound.)
 const (
 	decideBytes = 128 << 10
 	storeBytes  = 1 << 20
+	mergeBytes  = 64 << 10
 )
 
 // decideChunks is how many chunks the header decision looks at.
@@ -128,15 +141,23 @@ func (z *Writer) noModelHeader(records int) format.Header {
 // decide writes the header, naming the model if model is set (and there is
 // one), then the IDX header's raw frame and the chunks held so far.
 func (z *Writer) decide(model bool) error {
+	ended := z.closing && z.allSubmitted && len(z.jobs) == 0
 	if !model || z.hdr.NoModel {
 		records := 0
-		if z.closing && z.allSubmitted && len(z.jobs) == 0 {
+		if ended {
 			for _, j := range z.pending {
 				records += len(j.data) / z.recordSize
 			}
 		}
 		z.hdr = z.noModelHeader(records)
-		z.storeOnly = true
+		z.storeOnly, z.merge = true, true
+	} else if !ended && z.chunkBytes < mergeBytes {
+		z.hdr.ChunkRecords = min((mergeBytes+z.recordSize-1)/z.recordSize, format.MaxChunkRecords)
+		z.merge = true
+	}
+	if z.merge {
+		per := z.hdr.ChunkRecords
+		z.runHeader = frameLen(per, per*z.recordSize) - per*z.recordSize
 	}
 	b, err := format.AppendHeader(z.out[:0], &z.hdr)
 	if err != nil {
@@ -167,13 +188,10 @@ func (z *Writer) decide(model bool) error {
 }
 
 // emit writes a finished chunk after the header: its frames as coded, or,
-// in an archive that names no model, its records into the stored run.
+// where runs of stored records are merged, its records into the stored run.
 func (z *Writer) emit(j *encJob) error {
 	defer func() { z.free = append(z.free, j.data[:0]) }()
-	// In an archive that names no model a chunk is stored (merged into the
-	// run), unless the general codec coded it; chunk frames coded before
-	// the header was decided are stored too, and so are stored frames.
-	if z.storeOnly && !j.general() {
+	if z.merge && !z.keeps(j) {
 		per := z.hdr.ChunkRecords * z.recordSize
 		for p := j.data; len(p) > 0; {
 			take := min(per-len(z.run), len(p))
@@ -187,7 +205,7 @@ func (z *Writer) emit(j *encJob) error {
 		}
 		return nil
 	}
-	if err := z.flushRun(); err != nil { // a general frame after stored records
+	if err := z.flushRun(); err != nil { // a coded frame after stored records
 		return err
 	}
 	n, err := z.w.Write(j.out)
@@ -204,6 +222,18 @@ func (z *Writer) emit(j *encJob) error {
 		z.doneIn.Add(f.DecodedLen)
 	}
 	return nil
+}
+
+// keeps reports whether a finished chunk of an archive that merges stored
+// runs is written as coded: if it is coded (chunk frames only where the
+// header names the model: those coded before an undecided header are
+// stored otherwise) and its frames are shorter than its records by at
+// least the header of a stored frame of the run.
+func (z *Writer) keeps(j *encJob) bool {
+	if !j.general() && (z.storeOnly || !j.coded()) {
+		return false
+	}
+	return len(j.out)+z.runHeader <= len(j.data)
 }
 
 // flushRun writes the stored run as one frame.
