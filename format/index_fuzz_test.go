@@ -29,8 +29,8 @@ func FuzzIndex(f *testing.F) {
 		var got []byte
 		var ms []Member
 		var err error
-		n := allocBytes(func() { got, ms, err = decodeAt(data, fuzzLimits) })
-		if bound := uint64(256<<10 + 8*len(data)); n > bound {
+		bound := uint64(256<<10 + 8*len(data))
+		if n := fuzzAllocBytes(bound, func() { got, ms, err = decodeAt(data, fuzzLimits) }); n > bound {
 			t.Errorf("allocated %d bytes for %d bytes of input (bound %d)", n, len(data), bound)
 		}
 		if err != nil {

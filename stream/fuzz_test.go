@@ -48,31 +48,35 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// FuzzRoundTrip writes arbitrary bytes with each small fuzz model and chunks
-// of 1 to 4 records (which picks both), reads them back, and checks the size
-// bound and that the archive does not depend on the concurrency.
+// FuzzRoundTrip writes arbitrary bytes with each small fuzz model, chunks
+// of 1 to 4 records and compression levels 1 to 12 (which picks all three),
+// reads them back, and checks the size bound and that the archive does not
+// depend on the concurrency. Levels 1 to 12 reach every frame type and path
+// of the Writer: each Zstandard setting and Brotli (quality 9). Brotli
+// 10 and 11 (levels 13 to 19) cost milliseconds per archive even for a few
+// records, a hundred times the rest, and differ only in Brotli's quality:
+// TestLevelsText codes with every level.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte{}, uint8(0))
 	f.Add(bytes.Repeat([]byte{0, 1, 1, 0}, 40), uint8(1))
 	f.Add(bytes.Repeat([]byte{7}, 100), uint8(5))
 	f.Add([]byte("not an image at all, but records all the same"), uint8(2))
+	f.Add(bytes.Repeat([]byte("general codec "), 18), uint8(16*11+4+2))
 	models := fuzzModels()
-	// Writers are kept per model, chunk size and concurrency and reused
-	// (Writer.EncodeAll): a new one sets up its general-codec encoders,
-	// which costs more than coding a few records.
-	type key struct{ which, conc int }
+	// Writers are kept per model, chunk size, level and concurrency and
+	// reused (Writer.EncodeAll): a new one sets up its general-codec
+	// encoders, which costs more than coding a few records.
+	type key struct{ m, chunk, level, conc int }
 	var mu sync.Mutex
 	writers := map[key]*Writer{}
-	encode := func(data []byte, which, conc int) ([]byte, error) {
+	encode := func(data []byte, k key) ([]byte, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		k := key{which % (4 * len(models)), conc}
 		w := writers[k]
 		if w == nil {
 			var err error
-			m := models[k.which%len(models)]
-			chunk := 1 + k.which/len(models)%4
-			if w, err = NewWriter(nil, WithModel(m), WithChunkRecords(chunk), WithLanes(2), WithEncoderConcurrency(conc)); err != nil {
+			if w, err = NewWriter(nil, WithModel(models[k.m]), WithChunkRecords(k.chunk), WithEncoderLevel(k.level),
+				WithLanes(2), WithEncoderConcurrency(k.conc)); err != nil {
 				return nil, err
 			}
 			writers[k] = w
@@ -80,11 +84,13 @@ func FuzzRoundTrip(f *testing.F) {
 		return w.EncodeAll(data, nil)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
-		// A few dozen records reach every path (chunks of up to 4
-		// records, stored runs, tails); longer inputs only cost time.
-		data = data[:min(len(data), 640)]
-		m := models[int(which)%len(models)]
-		a, err := encode(data, int(which), 1)
+		// Sixteen records reach every path (chunks of up to 4 records, more
+		// chunks than the 3 threads below, stored runs, tails); longer
+		// inputs only cost time.
+		data = data[:min(len(data), 256)]
+		k := key{m: int(which) % len(models), chunk: 1 + int(which)/4%4, level: 1 + int(which)/16%12, conc: 1}
+		m := models[k.m]
+		a, err := encode(data, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,9 +99,11 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, data) {
-			t.Fatalf("round trip with %s differs", m.Name())
+			t.Fatalf("round trip with %s at level %d differs", m.Name(), k.level)
 		}
-		if b, err := encode(data, int(which), 3); err != nil || !bytes.Equal(a, b) {
+		k3 := k
+		k3.conc = 3
+		if b, err := encode(data, k3); err != nil || !bytes.Equal(a, b) {
 			t.Fatalf("the archive differs with 3 threads (%d bytes, %d with one): %v", len(b), len(a), err)
 		}
 		// The size bound holds for every archive that names no model; one
@@ -106,7 +114,7 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatal(err)
 		}
 		if limit := len(data) + len(data)/1000 + 64; len(a) > limit && h.NoModel {
-			t.Fatalf("%d bytes grew to %d", len(data), len(a))
+			t.Fatalf("%d bytes grew to %d at level %d", len(data), len(a), k.level)
 		}
 	})
 }

@@ -82,39 +82,24 @@ func rehash(body []byte) []byte {
 
 // FuzzParseModel checks that no input makes the loader panic or allocate
 // without bound, and that whatever loads re-encodes to the same bytes.
-// Seeds are small model files of every family; the families whose files
-// carry big tables (BernoulliAR's fixed 1 MB context table, context mixing's
-// tables) are cut to their first 4 KB, with the hash fixed, so that an
-// execution costs microseconds and the fuzzer reaches a million of them in a
-// CI-sized budget: their fields up to the tables are fuzzed, the tables
+// An execution costs in proportion to the input (the hash alone reads all
+// of it) and the fuzzer minimises every new input in time quadratic in its
+// length, so the seeds are small: whole tiny models (fuzzSeedModels: a few
+// hundred bytes with nets, less without) wherever a family allows it, and,
+// for the families whose files carry fixed big tables (the logistic
+// sigmoid, BernoulliAR's context table, context mixing's tables and state),
+// the first bytes of a small model up to a little into its tables, with the
+// hash fixed: their fields up to the tables are fuzzed, the tables
 // themselves are left to the deterministic damage tests.
 func FuzzParseModel(f *testing.F) {
-	cut := func(file []byte) []byte {
-		return rehash(bytes.Clone(file[:min(len(file)-32, 4096)]))
-	}
-	for _, c := range []struct {
-		lik Likelihood
-		K   int
-	}{{Bernoulli, 1}, {Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
-		m := smallModel(f, c.lik, c.K)
-		file := m.File()
-		if c.lik == BernoulliAR {
-			file = cut(file)
-		}
+	for _, file := range fuzzSeedModels(f) {
 		f.Add(file)
-		// Seeds with a valid hash over a damaged body, to get past the
-		// checksum.
+		// A valid hash over a damaged body, to get past the checksum.
 		b := bytes.Clone(file[:len(file)-32])
 		b[20] ^= 1
 		f.Add(rehash(b))
 	}
-	cm := cut(smallCMModel(f).File())
-	f.Add(cm)
-	b := bytes.Clone(cm[:len(cm)-32])
-	b[len(b)-60] ^= 1
-	f.Add(rehash(b))
 	f.Add([]byte(ModelMagic))
-	f.Add(smallCMixModel(f).File())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 32 && len(b)%3 == 0 {
 			// Usually fix the hash so that the fuzzer reaches the fields.
@@ -130,12 +115,56 @@ func FuzzParseModel(f *testing.F) {
 	})
 }
 
-// smallCMModel is a context-mix model over smallModel's BernoulliAR nets,
-// fitted to 40 random 16-byte records.
+// fuzzSeedModels are FuzzParseModel's seeds: model files of every
+// likelihood family, whole where they can be small, else cut (see there).
+func fuzzSeedModels(t testing.TB) [][]byte {
+	const cutAt = 320
+	cut := func(file []byte) []byte {
+		return rehash(bytes.Clone(file[:min(len(file)-32, cutAt)]))
+	}
+	out := [][]byte{tinyModel(t, Bernoulli, 1).File(), tinyModel(t, Bernoulli, 0).File()}
+	for _, c := range []struct {
+		lik Likelihood
+		K   int
+	}{{Logistic, 1}, {Logistic, 2}, {BernoulliAR, 1}, {LogisticAR, 2}} {
+		out = append(out, cut(tinyModel(t, c.lik, c.K).File()))
+	}
+	return append(out, cut(smallCMModel(t).File()), cut(smallCMixModel(t).File()))
+}
+
+// tinyModel is a model of lik with K components over 4-byte records: with
+// one latent and hidden layers of two units, a sigma table of three
+// entries and, for Bernoulli, a probability table of three; with K = 0, a
+// Bernoulli model with no nets. The smallest valid files of each family.
+func tinyModel(t testing.TB, lik Likelihood, K int) *Model {
+	t.Helper()
+	if K == 0 {
+		m, err := NewModel(Arch{RecordSize: 4, Likelihood: lik, Components: 1}, BernoulliPrec,
+			&bernoulliTables{prob: []uint16{1, 1 << 15, 1<<16 - 1}}, nil, "none")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := *randomModel(t, Arch{RecordSize: 4, Likelihood: lik, Components: K, EncHidden: []int{2}, Latent: 1, DecHidden: []int{2}}, 5)
+	m.SigmaTable = []int32{1 << 10, 1 << 14, 1 << 18}
+	if lik == Bernoulli {
+		m.Lik = &bernoulliTables{prob: []uint16{1, 1 << 15, 1<<16 - 1}}
+	}
+	m.Description = "tiny"
+	a, err := Assemble(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// smallCMModel is a context-mix model over tinyModel's BernoulliAR nets,
+// fitted to 40 random 4-byte records.
 func smallCMModel(t testing.TB) *Model {
 	t.Helper()
-	base := smallModel(t, BernoulliAR, 1)
-	d := &dataset.Dataset{RecordSize: 16, Data: make([]byte, 16*40)}
+	base := tinyModel(t, BernoulliAR, 1)
+	d := &dataset.Dataset{RecordSize: 4, Data: make([]byte, 4*40)}
 	g := dataset.SplitMix64{State: 8}
 	for i := range d.Data {
 		d.Data[i] = byte(g.Next() >> (g.Next() % 8 * 8))
@@ -145,14 +174,6 @@ func smallCMModel(t testing.TB) *Model {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// smallModel is a random model (randomModel) with 16-byte records: a
-// small, valid model file, quick to build and to fuzz.
-func smallModel(t testing.TB, lik Likelihood, K int) *Model {
-	t.Helper()
-	a := Arch{RecordSize: 16, Likelihood: lik, Components: K, EncHidden: []int{8}, Latent: 2, DecHidden: []int{6, 5}}
-	return randomModel(t, a, 4)
 }
 
 // smallCMixModel is a cmix model of 6x5 records with four levels, primed on
