@@ -8,17 +8,17 @@ import (
 // FuzzMatMul cross-checks every level on shapes and bytes from the fuzzer;
 // weights and inputs are the data bytes, so extremes come up quickly.
 // Shapes are bounded to what reaches every path of the kernels: batches of
-// up to 13 rows (two of the largest tile, 6 rows, and every remainder),
-// up to 100 outputs (more than one 64-column block, every remainder), and
-// inputs of up to 129 (every remainder of the pairs and quads they are
-// packed in); larger shapes only repeat the same code, at a cost in
-// proportion to their size.
+// up to 13 rows (two of the largest tile, 6 rows, and every remainder), up
+// to 80 outputs (one 64-column tile and a partial one, every remainder of
+// the 16-column groups), and inputs of up to 71 (every remainder of the
+// pairs and quads they are packed in, past 64); larger shapes only repeat
+// the same code, at a cost in proportion to their size.
 func FuzzMatMul(f *testing.F) {
 	f.Add(uint8(1), uint8(16), uint8(4), []byte{255, 255, 255, 255, 128, 128, 128, 128})
 	f.Add(uint8(7), uint8(17), uint8(5), []byte{0, 1, 127, 128, 255})
-	f.Add(uint8(33), uint8(65), uint8(129), []byte{255, 128})
+	f.Add(uint8(13), uint8(79), uint8(71), []byte{255, 128})
 	f.Fuzz(func(t *testing.T, batch, n, k uint8, data []byte) {
-		b, nn, kk := int(batch%14), int(n%100)+1, int(k%130)
+		b, nn, kk := int(batch%14), int(n%80)+1, int(k%72)
 		in := make([]uint8, b*kk)
 		wv := make([]int8, nn*kk)
 		rng := rand.New(rand.NewPCG(uint64(len(data)), 1))

@@ -29,12 +29,22 @@ func FuzzReader(f *testing.F) {
 	for _, m := range Models() {
 		m.Codable(make([]byte, m.RecordSize()))
 	}
+	const bound = 4 << 20
+	// One Reader, Reset for each input, as a caller decoding many archives
+	// would: a new Reader costs more than decoding a small input.
+	z, err := NewReader(nil, WithModels(models...), WithDecoderMaxMemory(bound), WithDecoderConcurrency(1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
 	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		const bound = 4 << 20
 		metrics.Read(allocs)
 		before := allocs[0].Value.Uint64()
-		out, err := DecodeAll(data, nil, WithModels(models...), WithDecoderMaxMemory(bound), WithDecoderConcurrency(1))
+		z.Reset(bytes.NewReader(data))
+		buf.Reset()
+		_, err := z.WriteTo(&buf)
+		out := buf.Bytes()
 		metrics.Read(allocs)
 		if err == nil && len(out) > 1<<22 {
 			t.Fatalf("%d bytes of output from %d bytes of input", len(out), len(data))
@@ -83,6 +93,12 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		return w.EncodeAll(data, nil)
 	}
+	// One Reader for every archive (Reset), as in FuzzReader.
+	z, err := NewReader(nil, WithModels(models...), WithDecoderConcurrency(1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var got bytes.Buffer
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		// Sixteen records reach every path (chunks of up to 4 records, more
 		// chunks than the 3 threads below, stored runs, tails); longer
@@ -94,11 +110,12 @@ func FuzzRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := DecodeAll(a, nil, WithModels(models...), WithDecoderConcurrency(1))
-		if err != nil {
+		z.Reset(bytes.NewReader(a))
+		got.Reset()
+		if _, err := z.WriteTo(&got); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, data) {
+		if !bytes.Equal(got.Bytes(), data) {
 			t.Fatalf("round trip with %s at level %d differs", m.Name(), k.level)
 		}
 		k3 := k
