@@ -293,6 +293,7 @@ type cmModel struct {
 	// conf of node 0 there.
 	zero      [cmLevels]uint32
 	zeroChain cmChain
+	fast      cmFast // the fast path's form of the same (cm_fast.go)
 }
 
 // cmChain is what the tables say about one decision.
@@ -329,6 +330,7 @@ func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel 
 		cm.zero[l] = cm.tab[l].find(0)
 	}
 	cm.zeroChain = cm.chain(&cm.zero, 0)
+	cm.fast = newCMFast(cm)
 	return cm
 }
 
@@ -340,6 +342,7 @@ func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel 
 type cmScratch struct {
 	w, h, stride int
 	lv           []uint8
+	up           []uint32 // cmRowUp of the row being coded
 	u            []int64
 	probs        []uint16
 	dec          []byte
@@ -350,6 +353,7 @@ func newCMScratch(R, w int) *cmScratch {
 	h := R / w
 	return &cmScratch{w: w, h: h, stride: w + 4,
 		lv:    make([]uint8, (w+4)*(h+2)),
+		up:    make([]uint32, w),
 		u:     make([]int64, (w+1)*(h+1)),
 		probs: make([]uint16, 9*R),
 		dec:   make([]byte, 9*R),
@@ -463,7 +467,8 @@ func cmDecisions(v byte, f func(node uint, bit uint8)) {
 
 // decisions fills sc.probs and sc.dec with P(1) and the bit of every
 // decision of rec, in raster order (all bytes known: the encoder's side
-// and evaluation), and returns their number.
+// and evaluation), and returns their number. It is the reference that
+// fastDecisions equals.
 func (cm *cmModel) decisions(sc *cmScratch, rec []byte, idx []uint16) int {
 	sc.start(idx)
 	var px cmPixel
@@ -492,12 +497,17 @@ func (cm *cmModel) decisions(sc *cmScratch, rec []byte, idx []uint16) int {
 // pushRecord pushes rec onto lane so that popRecord pops it: the
 // decisions are pushed last-first.
 func (cm *cmModel) pushRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
-	n := cm.decisions(sc, rec, idx)
+	n := cm.fastDecisions(sc, rec, idx)
 	ans.PushBernoulli(msg, lane, sc.dec[:n], sc.probs[:n], BernoulliPrec)
 }
 
 // popRecord pops a record pushed by pushRecord into rec.
 func (cm *cmModel) popRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+	cm.fastPop(msg, lane, sc, rec, idx)
+}
+
+// refPopRecord is popRecord on the reference path.
+func (cm *cmModel) refPopRecord(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
 	sc.start(idx)
 	var px cmPixel
 	var p [1]uint16
@@ -525,7 +535,7 @@ func (cm *cmModel) popRecord(msg *ans.Message, lane int, sc *cmScratch, rec []by
 // costRecord calls f with the frequency (units of 2^-16) of every
 // decision of rec, in raster order.
 func (cm *cmModel) costRecord(sc *cmScratch, rec []byte, idx []uint16, f func(freq uint32)) {
-	n := cm.decisions(sc, rec, idx)
+	n := cm.fastDecisions(sc, rec, idx)
 	for k, bit := range sc.dec[:n] {
 		f(bitFreq(bit, sc.probs[k]))
 	}

@@ -1,0 +1,83 @@
+package vae
+
+import (
+	"testing"
+
+	"github.com/bbans/bbans/ans"
+)
+
+// cmBenchRecords returns n MNIST test images with the decoder's logit
+// indices that bits-back coding gives them: each image's latent popped
+// from its posterior off a seeded message, then decoded.
+func cmBenchRecords(b *testing.B, m *Model, n int) (recs [][]byte, idx [][]uint16) {
+	d := testImages(b, m, n)
+	c := m.NewCoder(1)
+	msg := seededMessage(100000)
+	lat := [][]int32{make([]int32, m.LatentSize())}
+	w := newWorker(m, 1)
+	for i := range n {
+		rec := d.Record(i)
+		c.PopPosterior(msg, [][]byte{rec}, lat)
+		w.setLatent(0, lat[0])
+		w.decode(1)
+		cc := w.lik.(*cmCoder)
+		recs = append(recs, rec)
+		idx = append(idx, append([]uint16(nil), cc.idx[:cc.R]...))
+	}
+	return recs, idx
+}
+
+// BenchmarkCMDecisions measures mnist-cm's per-pixel decision loop alone
+// (no nets, no latents) on 200 MNIST test images with their bits-back
+// decoder outputs, one lane: push (the encoder's side: probabilities of
+// every decision, then the ANS pushes) and pop (the decoder's side, each
+// decision's probability from the bits popped before it). MB/s counts
+// record bytes; ns/decision is the time over the number of binary
+// decisions.
+func BenchmarkCMDecisions(b *testing.B) {
+	m, err := Builtin("mnist-cm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cm := m.Lik.(*cmLik).rt
+	recs, idx := cmBenchRecords(b, m, 200)
+	R := m.RecordSize()
+	sc := newCMScratch(R, m.Arch.RecordShape().RowBytes())
+	decisions := 0
+	for i, rec := range recs {
+		decisions += cm.decisions(sc, rec, idx[i])
+	}
+	full := ans.NewMessage(1)
+	for i, rec := range recs {
+		cm.pushRecord(full, 0, sc, rec, idx[i])
+	}
+	report := func(b *testing.B) {
+		b.SetBytes(int64(len(recs) * R))
+		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*decisions), "ns/decision")
+	}
+	b.Run("push", func(b *testing.B) {
+		b.ReportAllocs()
+		msg := ans.NewMessage(1)
+		msg.Reserve(full.TailLen())
+		for b.Loop() {
+			msg.Reset(1)
+			for i, rec := range recs {
+				cm.pushRecord(msg, 0, sc, rec, idx[i])
+			}
+		}
+		report(b)
+	})
+	b.Run("pop", func(b *testing.B) {
+		b.ReportAllocs()
+		out := make([]byte, R)
+		for b.Loop() {
+			b.StopTimer()
+			msg := full.Clone()
+			b.StartTimer()
+			for i := len(recs) - 1; i >= 0; i-- {
+				cm.popRecord(msg, 0, sc, out, idx[i])
+			}
+		}
+		report(b)
+	})
+}

@@ -1,0 +1,257 @@
+package vae
+
+// The fast path of the ContextMix coder: the arithmetic of cm.go's
+// chain and prob (the reference, which tests compare against decision
+// for decision), laid out for speed. Decoding is one long chain of
+// dependent steps (a decision's probability needs the bit before it), so
+// the loop is written to keep that chain short:
+//
+//   - a pixel's contexts come from one word of the rows above (cmRowUp)
+//     and the levels of the two pixels to its left, without reloading
+//     its neighbours;
+//   - a pixel whose neighbours are all at level 0 (most of an MNIST
+//     image: background) codes its node 0 from a probability that needs
+//     no table at all (cmModel.zeroProb);
+//   - the tables are read through fixed-size array pointers made once
+//     per pixel, so that no look-up has a bounds check, and a level
+//     without an entry is taken by a conditional move, not a branch the
+//     data can mispredict;
+//   - the weight sets are 64-byte rows with the logit scale folded in;
+//   - the ANS pops go through ans.BitPopper, which the compiler inlines.
+
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"github.com/bbans/bbans/ans"
+)
+
+// cmRec is the part of a table's data that a look-up in one context may
+// read: the header and up to cmNodes values.
+type cmRec = [cmHeader + cmNodes]byte
+
+// cmSetRow is one weight set: the weights of s_2, s_3, s_4 times
+// cmLogitScale, those of the four decoder inputs, and the bias weight
+// times its input 256. The dot product with (s_2, s_3, s_4, u...) is the
+// reference's d before the shift, term for term.
+type cmSetRow [cmInputs]int64
+
+// cmSetsPadded is cmSets rounded up to a power of two, so that a masked
+// set index needs no bounds check.
+const cmSetsPadded = 512
+
+// cmFast is the runtime form that the fast path reads.
+type cmFast struct {
+	rows   *[cmSetsPadded]cmSetRow
+	squash *[cmSquashLen]uint16
+	l0     [cmNodes]int8
+	// zeroRec are table l's records of context 0 (every neighbour at
+	// level 0), zeroConf and zeroS the conf and s_2..s_4 of node 0 there.
+	zeroRec  [cmLevels]*cmRec
+	zeroConf int
+	zeroS    [3]int64
+}
+
+func newCMFast(cm *cmModel) cmFast {
+	f := cmFast{rows: new([cmSetsPadded]cmSetRow), squash: (*[cmSquashLen]uint16)(cm.squash), l0: cm.l0}
+	for s := range cmSets {
+		w := cm.w[s*cmInputs : (s+1)*cmInputs]
+		r := &f.rows[s]
+		for j := range 3 {
+			r[j] = int64(w[j]) * cmLogitScale
+		}
+		for j := 3; j < 7; j++ {
+			r[j] = int64(w[j])
+		}
+		r[7] = int64(w[7]) * 256
+	}
+	for l := 1; l < cmLevels; l++ {
+		f.zeroRec[l] = cm.tab[l].rec(cm.zero[l])
+	}
+	f.zeroConf, f.zeroS = cm.zeroChain.conf, cm.zeroChain.s
+	return f
+}
+
+// rec returns the record at offset off (newCMTable pads data so that
+// every record's span is inside it).
+func (t *cmTable) rec(off uint32) *cmRec {
+	return (*cmRec)(t.data[off : off+uint32(len(cmRec{}))])
+}
+
+// cmPix is what the decisions of one pixel read.
+type cmPix struct {
+	rec [cmLevels]*cmRec // rec[0] unused
+	u   [4]int64
+	tb  int // t >> 6, at most 7: the set is depth·40 + tb·5 + conf
+}
+
+// cmLookup returns a record's logit for node and whether it has one
+// (1 or 0): cmTable.get on a record.
+func cmLookup(r *cmRec, node uint) (int64, uint64) {
+	w := node >> 6 & 3
+	word := binary.LittleEndian.Uint64(r[8*w:])
+	rank := uint(r[32+w]) + uint(bits.OnesCount64(word&(1<<(node&63)-1)))
+	return int64(int8(r[cmHeader+rank&0xff])), word >> (node & 63) & 1
+}
+
+// mix is prob's mix and squash for weight set set and logits s_2..s_4.
+func (f *cmFast) mix(px *cmPix, set int, s2, s3, s4 int64) uint16 {
+	r := &f.rows[set&(cmSetsPadded-1)]
+	d := r[0]*s2 + r[1]*s3 + r[2]*s4 + r[3]*px.u[0] + r[4]*px.u[1] + r[5]*px.u[2] + r[6]*px.u[3] + r[7]
+	i := min(max((d>>17)+cmSquashLen/2, 0), cmSquashLen-1)
+	return f.squash[i&(cmSquashLen-1)]
+}
+
+// prob is cmModel.prob for a node of depth depth (cmDepth[node]).
+func (f *cmFast) prob(px *cmPix, node uint, depth int) uint16 {
+	s := int64(f.l0[node&(cmNodes-1)])
+	conf := 0
+	// Each level's entry replaces s when it has one; the selects compile
+	// to conditional moves.
+	b, ok := cmLookup(px.rec[1], node)
+	if ok != 0 {
+		s, conf = b, 1
+	}
+	b, ok = cmLookup(px.rec[2], node)
+	if ok != 0 {
+		s, conf = b, 2
+	}
+	s2 := s
+	b, ok = cmLookup(px.rec[3], node)
+	if ok != 0 {
+		s, conf = b, 3
+	}
+	s3 := s
+	b, ok = cmLookup(px.rec[4], node)
+	if ok != 0 {
+		s, conf = b, 4
+	}
+	return f.mix(px, depth*cmTBuckets*cmLevels+px.tb*cmLevels+conf, s2, s3, s)
+}
+
+// zeroProb is P(node 0 = 1) of a pixel whose contexts are all 0.
+func (f *cmFast) zeroProb(px *cmPix) uint16 {
+	return f.mix(px, px.tb*cmLevels+f.zeroConf, f.zeroS[0], f.zeroS[1], f.zeroS[2])
+}
+
+// cmRowUp fills up[x] with the part of c_4 of pixel (x, y) that the rows
+// above give: c_4 = q(W)<<24 | q(WW)<<12 | up[x], as
+//
+//	c_4 = 2^24·q(W) + 2^21·q(N) + 2^18·q(NW) + 2^15·q(NE) + 2^12·q(WW)
+//	    + 2^9·q(NN) + 2^6·q(NEE) + 2^3·q(NNW) + q(NNE)
+//
+// and c_3 = c_4 >> 9, c_2 = c_4 >> 15, c_1 = c_4 >> 21.
+func (sc *cmScratch) rowUp(y int) []uint32 {
+	S := sc.stride
+	n := sc.lv[(y+1)*S : (y+2)*S] // row y-1, padded
+	nn := sc.lv[y*S : (y+1)*S]    // row y-2
+	up := sc.up[:sc.w]
+	for x := range up {
+		// column x of the image is column x+2 of the padded rows.
+		nr := n[x : x+5 : x+5]
+		nnr := nn[x : x+5 : x+5]
+		up[x] = uint32(nr[2])<<21 | uint32(nr[1])<<18 | uint32(nr[3])<<15 |
+			uint32(nnr[2])<<9 | uint32(nr[4])<<6 | uint32(nnr[1])<<3 | uint32(nnr[3])
+	}
+	return up
+}
+
+// pixel fills px for pixel (x, y) with context c4 (c_4; c_3..c_1 are its
+// high bits) and decoder logit index t.
+func (cm *cmModel) pixel(px *cmPix, sc *cmScratch, x, y int, c4 uint32, t uint16) {
+	if c4 == 0 {
+		px.rec = cm.fast.zeroRec
+	} else {
+		px.rec[1] = cm.tab[1].rec(cm.tab[1].find(uint64(c4 >> 21)))
+		px.rec[2] = cm.tab[2].rec(cm.tab[2].find(uint64(c4 >> 15)))
+		px.rec[3] = cm.tab[3].rec(cm.tab[3].find(uint64(c4 >> 9)))
+		px.rec[4] = cm.tab[4].rec(cm.tab[4].find(uint64(c4)))
+	}
+	U := sc.w + 1
+	o := y*U + x
+	u := sc.u[o : o+U+2 : o+U+2]
+	px.u = [4]int64{u[0], u[U], u[1], u[U+1]}
+	px.tb = min(int(t)>>6, cmTBuckets-1)
+}
+
+// fastDecisions is decisions on the fast path.
+func (cm *cmModel) fastDecisions(sc *cmScratch, rec []byte, idx []uint16) int {
+	sc.start(idx)
+	f := &cm.fast
+	var px cmPix
+	probs, dec := sc.probs[:9*len(rec)], sc.dec[:9*len(rec)]
+	n := 0
+	w := sc.w
+	for y := range sc.h {
+		up := sc.rowUp(y)
+		row := rec[y*w : (y+1)*w]
+		ix := idx[y*w : (y+1)*w]
+		qW, qWW := uint32(0), uint32(0)
+		for x, v := range row {
+			c4 := qW<<24 | qWW<<12 | up[x]
+			cm.pixel(&px, sc, x, y, c4, ix[x])
+			if c4 == 0 {
+				probs[n] = f.zeroProb(&px)
+			} else {
+				probs[n] = f.prob(&px, 0, 0)
+			}
+			dec[n] = 0
+			n++
+			if v != 0 {
+				dec[n-1] = 1
+				node := uint(1)
+				for b := 7; b >= 0; b-- {
+					bit := v >> b & 1
+					probs[n], dec[n] = f.prob(&px, node, 8-b), bit
+					n++
+					node = 2*node + uint(bit)
+				}
+			}
+			qWW, qW = qW, uint32(cmLevel[v])
+			sc.lv[(y+2)*sc.stride+x+2] = uint8(qW)
+		}
+	}
+	return n
+}
+
+// fastPop is popRecord on the fast path.
+func (cm *cmModel) fastPop(msg *ans.Message, lane int, sc *cmScratch, rec []byte, idx []uint16) {
+	sc.start(idx)
+	f := &cm.fast
+	var px cmPix
+	d := msg.BitPopper(lane)
+	w := sc.w
+	for y := range sc.h {
+		up := sc.rowUp(y)
+		row := rec[y*w : (y+1)*w]
+		ix := idx[y*w : (y+1)*w]
+		lv := sc.lv[(y+2)*sc.stride+2 : (y+2)*sc.stride+2+w]
+		qW, qWW := uint32(0), uint32(0)
+		for x := range row {
+			c4 := qW<<24 | qWW<<12 | up[x]
+			cm.pixel(&px, sc, x, y, c4, ix[x])
+			var p uint16
+			if c4 == 0 {
+				p = f.zeroProb(&px)
+			} else {
+				p = f.prob(&px, 0, 0)
+			}
+			bit := d.Pop(p)
+			d.Renorm()
+			v := uint(0)
+			if bit != 0 {
+				node := uint(1)
+				for depth := 1; depth <= 8; depth++ {
+					bit := d.Pop(f.prob(&px, node, depth))
+					d.Renorm()
+					node = 2*node + uint(bit)
+				}
+				v = node - cmNodes
+			}
+			row[x] = byte(v)
+			qWW, qW = qW, uint32(cmLevel[v&0xff])
+			lv[x] = uint8(qW)
+		}
+	}
+	d.Close()
+}
