@@ -6,12 +6,12 @@ package vae
 // dependent steps (a decision's probability needs the bit before it), so
 // the loop is written to keep that chain short:
 //
-//   - a pixel's contexts come from one word of the rows above (cmRowUp)
+//   - a pixel's contexts come from one word of the rows above (rowUp)
 //     and the levels of the two pixels to its left, without reloading
 //     its neighbours;
 //   - a pixel whose neighbours are all at level 0 (most of an MNIST
 //     image: background) codes its node 0 from a probability that needs
-//     no table at all (cmModel.zeroProb);
+//     no table at all (cmFast.zeroProb);
 //   - the tables are read through fixed-size array pointers made once
 //     per pixel, so that no look-up has a bounds check, and a level
 //     without an entry is taken by a conditional move, not a branch the
@@ -21,14 +21,9 @@ package vae
 
 import (
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/bbans/bbans/ans"
 )
-
-// cmRec is the part of a table's data that a look-up in one context may
-// read: the header and up to cmNodes values.
-type cmRec = [cmHeader + cmNodes]byte
 
 // cmSetRow is one weight set: the weights of s_2, s_3, s_4 times
 // cmLogitScale, those of the four decoder inputs, and the bias weight
@@ -45,9 +40,9 @@ type cmFast struct {
 	rows   *[cmSetsPadded]cmSetRow
 	squash *[cmSquashLen]uint16
 	l0     [cmNodes]int8
-	// zeroRec are table l's records of context 0 (every neighbour at
-	// level 0), zeroConf and zeroS the conf and s_2..s_4 of node 0 there.
-	zeroRec  [cmLevels]*cmRec
+	// zero is a pixel whose contexts are all 0 (every neighbour at level
+	// 0), zeroConf and zeroS the conf and s_2..s_4 of its node 0.
+	zero     cmPix
 	zeroConf int
 	zeroS    [3]int64
 }
@@ -66,32 +61,18 @@ func newCMFast(cm *cmModel) cmFast {
 		r[7] = int64(w[7]) * 256
 	}
 	for l := 1; l < cmLevels; l++ {
-		f.zeroRec[l] = cm.tab[l].rec(cm.zero[l])
+		f.zero.hdr[l], f.zero.val[l] = cm.tab[l].recAt(0)
 	}
 	f.zeroConf, f.zeroS = cm.zeroChain.conf, cm.zeroChain.s
 	return f
 }
 
-// rec returns the record at offset off (newCMTable pads data so that
-// every record's span is inside it).
-func (t *cmTable) rec(off uint32) *cmRec {
-	return (*cmRec)(t.data[off : off+uint32(len(cmRec{}))])
-}
-
 // cmPix is what the decisions of one pixel read.
 type cmPix struct {
-	rec [cmLevels]*cmRec // rec[0] unused
+	hdr [cmLevels]*cmHdr // the context's record at each level, [0] unused
+	val [cmLevels]*cmVals
 	u   [4]int64
 	tb  int // t >> 6, at most 7: the set is depth·40 + tb·5 + conf
-}
-
-// cmLookup returns a record's logit for node and whether it has one
-// (1 or 0): cmTable.get on a record.
-func cmLookup(r *cmRec, node uint) (int64, uint64) {
-	w := node >> 6 & 3
-	word := binary.LittleEndian.Uint64(r[8*w:])
-	rank := uint(r[32+w]) + uint(bits.OnesCount64(word&(1<<(node&63)-1)))
-	return int64(int8(r[cmHeader+rank&0xff])), word >> (node & 63) & 1
 }
 
 // mix is prob's mix and squash for weight set set and logits s_2..s_4.
@@ -102,31 +83,48 @@ func (f *cmFast) mix(px *cmPix, set int, s2, s3, s4 int64) uint16 {
 	return f.squash[i&(cmSquashLen-1)]
 }
 
-// prob is cmModel.prob for a node of depth depth (cmDepth[node]).
+// prob is cmModel.prob for a node of depth depth (cmDepth[node]). Each
+// level's look-up is cmTable.get on the pixel's record, written out four
+// times (a call each would cost more than the look-up): the bitmap word of
+// the node, the rank of the node among the values, the value, and whether
+// the node has one, which replaces s and conf through a mask, not a
+// branch.
 func (f *cmFast) prob(px *cmPix, node uint, depth int) uint16 {
+	w, at := node>>6&3, node&63
+	below := uint64(1)<<at - 1
 	s := int64(f.l0[node&(cmNodes-1)])
 	conf := 0
-	// Each level's entry replaces s when it has one; the selects compile
-	// to conditional moves.
-	b, ok := cmLookup(px.rec[1], node)
-	if ok != 0 {
-		s, conf = b, 1
-	}
-	b, ok = cmLookup(px.rec[2], node)
-	if ok != 0 {
-		s, conf = b, 2
-	}
+	var m uint64 // all ones if the level has the node
+
+	r, v := px.hdr[1], px.val[1]
+	word := binary.LittleEndian.Uint64(r[8*w:])
+	b := int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	m = -(word >> at & 1)
+	s, conf = s^(s^b)&int64(m), conf^(conf^1)&int(m)
+	r, v = px.hdr[2], px.val[2]
+	word = binary.LittleEndian.Uint64(r[8*w:])
+	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	m = -(word >> at & 1)
+	s, conf = s^(s^b)&int64(m), conf^(conf^2)&int(m)
 	s2 := s
-	b, ok = cmLookup(px.rec[3], node)
-	if ok != 0 {
-		s, conf = b, 3
-	}
+	r, v = px.hdr[3], px.val[3]
+	word = binary.LittleEndian.Uint64(r[8*w:])
+	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	m = -(word >> at & 1)
+	s, conf = s^(s^b)&int64(m), conf^(conf^3)&int(m)
 	s3 := s
-	b, ok = cmLookup(px.rec[4], node)
-	if ok != 0 {
-		s, conf = b, 4
-	}
-	return f.mix(px, depth*cmTBuckets*cmLevels+px.tb*cmLevels+conf, s2, s3, s)
+	r, v = px.hdr[4], px.val[4]
+	word = binary.LittleEndian.Uint64(r[8*w:])
+	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	m = -(word >> at & 1)
+	s, conf = s^(s^b)&int64(m), conf^(conf^4)&int(m)
+
+	// mix, written out here too: as a call it would not be inlined.
+	set := (depth*cmTBuckets*cmLevels + px.tb*cmLevels + conf) & (cmSetsPadded - 1)
+	wr := &f.rows[set]
+	d := wr[0]*s2 + wr[1]*s3 + wr[2]*s + wr[3]*px.u[0] + wr[4]*px.u[1] + wr[5]*px.u[2] + wr[6]*px.u[3] + wr[7]
+	i := min(max((d>>17)+cmSquashLen/2, 0), cmSquashLen-1)
+	return f.squash[i&(cmSquashLen-1)]
 }
 
 // zeroProb is P(node 0 = 1) of a pixel whose contexts are all 0.
@@ -134,7 +132,7 @@ func (f *cmFast) zeroProb(px *cmPix) uint16 {
 	return f.mix(px, px.tb*cmLevels+f.zeroConf, f.zeroS[0], f.zeroS[1], f.zeroS[2])
 }
 
-// cmRowUp fills up[x] with the part of c_4 of pixel (x, y) that the rows
+// rowUp fills up[x] with the part of c_4 of pixel (x, y) that the rows
 // above give: c_4 = q(W)<<24 | q(WW)<<12 | up[x], as
 //
 //	c_4 = 2^24·q(W) + 2^21·q(N) + 2^18·q(NW) + 2^15·q(NE) + 2^12·q(WW)
@@ -159,13 +157,14 @@ func (sc *cmScratch) rowUp(y int) []uint32 {
 // pixel fills px for pixel (x, y) with context c4 (c_4; c_3..c_1 are its
 // high bits) and decoder logit index t.
 func (cm *cmModel) pixel(px *cmPix, sc *cmScratch, x, y int, c4 uint32, t uint16) {
+	f := &cm.fast
 	if c4 == 0 {
-		px.rec = cm.fast.zeroRec
+		px.hdr, px.val = f.zero.hdr, f.zero.val
 	} else {
-		px.rec[1] = cm.tab[1].rec(cm.tab[1].find(uint64(c4 >> 21)))
-		px.rec[2] = cm.tab[2].rec(cm.tab[2].find(uint64(c4 >> 15)))
-		px.rec[3] = cm.tab[3].rec(cm.tab[3].find(uint64(c4 >> 9)))
-		px.rec[4] = cm.tab[4].rec(cm.tab[4].find(uint64(c4)))
+		px.hdr[1], px.val[1] = cm.tab[1].recAt(c4 >> 21)
+		px.hdr[2], px.val[2] = cm.tab[2].recAt(c4 >> 15)
+		px.hdr[3], px.val[3] = cm.tab[3].recAt(c4 >> 9)
+		px.hdr[4], px.val[4] = cm.tab[4].recAt(c4)
 	}
 	U := sc.w + 1
 	o := y*U + x
@@ -254,4 +253,20 @@ func (cm *cmModel) fastPop(msg *ans.Message, lane int, sc *cmScratch, rec []byte
 		}
 	}
 	d.Close()
+}
+
+// cmHdr is a context's header in cmTable.data (its bitmap and counts),
+// and cmVals the values a look-up may read after it (up to cmNodes:
+// newCMTable pads data so that the span stays inside it for every
+// context).
+type (
+	cmHdr  = [cmHeader]byte
+	cmVals = [cmNodes]byte
+)
+
+// recAt returns the header and values of context c as fixed-size arrays,
+// so that the look-ups in them need no bounds checks.
+func (t *cmTable) recAt(c uint32) (*cmHdr, *cmVals) {
+	off := t.find(uint64(c))
+	return (*cmHdr)(t.data[off : off+cmHeader]), (*cmVals)(t.data[off+cmHeader : off+cmHeader+cmNodes])
 }
