@@ -342,7 +342,8 @@ func newCMModel(tabs *[cmLevels][]CMEntry, w []int32, squash []uint16) *cmModel 
 type cmScratch struct {
 	w, h, stride int
 	lv           []uint8
-	up           []uint32 // cmRowUp of the row being coded
+	up           []uint32 // rowUp of the row being coded
+	row          []cmPix  // the encoder's pixels of that row (fastDecisions)
 	u            []int64
 	probs        []uint16
 	dec          []byte
@@ -354,6 +355,7 @@ func newCMScratch(R, w int) *cmScratch {
 	return &cmScratch{w: w, h: h, stride: w + 4,
 		lv:    make([]uint8, (w+4)*(h+2)),
 		up:    make([]uint32, w),
+		row:   make([]cmPix, w),
 		u:     make([]int64, (w+1)*(h+1)),
 		probs: make([]uint16, 9*R),
 		dec:   make([]byte, 9*R),

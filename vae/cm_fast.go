@@ -173,26 +173,34 @@ func (cm *cmModel) pixel(px *cmPix, sc *cmScratch, x, y int, c4 uint32, t uint16
 	px.tb = min(int(t)>>6, cmTBuckets-1)
 }
 
-// fastDecisions is decisions on the fast path.
+// fastDecisions is decisions on the fast path. The encoder knows every
+// byte, so it finds a whole row's records before it computes any
+// probability: the look-ups do not wait on each other, and their cache
+// misses overlap.
 func (cm *cmModel) fastDecisions(sc *cmScratch, rec []byte, idx []uint16) int {
 	sc.start(idx)
 	f := &cm.fast
-	var px cmPix
 	probs, dec := sc.probs[:9*len(rec)], sc.dec[:9*len(rec)]
 	n := 0
 	w := sc.w
+	pxs := sc.row[:w]
 	for y := range sc.h {
 		up := sc.rowUp(y)
 		row := rec[y*w : (y+1)*w]
 		ix := idx[y*w : (y+1)*w]
+		lv := sc.lv[(y+2)*sc.stride+2 : (y+2)*sc.stride+2+w]
 		qW, qWW := uint32(0), uint32(0)
 		for x, v := range row {
-			c4 := qW<<24 | qWW<<12 | up[x]
-			cm.pixel(&px, sc, x, y, c4, ix[x])
-			if c4 == 0 {
-				probs[n] = f.zeroProb(&px)
+			cm.pixel(&pxs[x], sc, x, y, qW<<24|qWW<<12|up[x], ix[x])
+			qWW, qW = qW, uint32(cmLevel[v])
+		}
+		qW, qWW = 0, 0
+		for x, v := range row {
+			px := &pxs[x]
+			if qW|qWW|up[x] == 0 {
+				probs[n] = f.zeroProb(px)
 			} else {
-				probs[n] = f.prob(&px, 0, 0)
+				probs[n] = f.prob(px, 0, 0)
 			}
 			dec[n] = 0
 			n++
@@ -201,13 +209,13 @@ func (cm *cmModel) fastDecisions(sc *cmScratch, rec []byte, idx []uint16) int {
 				node := uint(1)
 				for b := 7; b >= 0; b-- {
 					bit := v >> b & 1
-					probs[n], dec[n] = f.prob(&px, node, 8-b), bit
+					probs[n], dec[n] = f.prob(px, node, 8-b), bit
 					n++
 					node = 2*node + uint(bit)
 				}
 			}
 			qWW, qW = qW, uint32(cmLevel[v])
-			sc.lv[(y+2)*sc.stride+x+2] = uint8(qW)
+			lv[x] = uint8(qW)
 		}
 	}
 	return n
