@@ -1,6 +1,7 @@
 package vae
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/bbans/bbans/ans"
@@ -31,9 +32,10 @@ func cmBenchRecords(b *testing.B, m *Model, n int) (recs [][]byte, idx [][]uint1
 // (no nets, no latents) on 200 MNIST test images with their bits-back
 // decoder outputs, one lane: push (the encoder's side: probabilities of
 // every decision, then the ANS pushes) and pop (the decoder's side, each
-// decision's probability from the bits popped before it). MB/s counts
-// record bytes; ns/decision is the time over the number of binary
-// decisions.
+// decision's probability from the bits popped before it), each on the
+// fast path and on cm.go's reference (path=reference), so that the
+// speed-up is a ratio in one run (benchstat -col /path). MB/s counts record bytes; ns/decision is
+// the time over the number of binary decisions.
 func BenchmarkCMDecisions(b *testing.B) {
 	m, err := Builtin("mnist-cm")
 	if err != nil {
@@ -55,29 +57,43 @@ func BenchmarkCMDecisions(b *testing.B) {
 		b.SetBytes(int64(len(recs) * R))
 		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*decisions), "ns/decision")
 	}
-	b.Run("push", func(b *testing.B) {
-		b.ReportAllocs()
-		msg := ans.NewMessage(1)
-		msg.Reserve(full.TailLen())
-		for b.Loop() {
-			msg.Reset(1)
-			for i, rec := range recs {
-				cm.pushRecord(msg, 0, sc, rec, idx[i])
+	refPush := func(msg *ans.Message, rec []byte, idx []uint16) {
+		n := cm.decisions(sc, rec, idx)
+		ans.PushBernoulli(msg, 0, sc.dec[:n], sc.probs[:n], BernoulliPrec)
+	}
+	fastPush := func(msg *ans.Message, rec []byte, idx []uint16) { cm.pushRecord(msg, 0, sc, rec, idx) }
+	for _, p := range []struct {
+		name string
+		push func(*ans.Message, []byte, []uint16)
+		pop  func(*ans.Message, int, *cmScratch, []byte, []uint16)
+	}{{"fast", fastPush, cm.popRecord}, {"reference", refPush, cm.refPopRecord}} {
+		b.Run("push/path="+p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			msg := ans.NewMessage(1)
+			msg.Reserve(full.TailLen())
+			for b.Loop() {
+				msg.Reset(1)
+				for i, rec := range recs {
+					p.push(msg, rec, idx[i])
+				}
 			}
-		}
-		report(b)
-	})
-	b.Run("pop", func(b *testing.B) {
-		b.ReportAllocs()
-		out := make([]byte, R)
-		for b.Loop() {
-			b.StopTimer()
-			msg := full.Clone()
-			b.StartTimer()
-			for i := len(recs) - 1; i >= 0; i-- {
-				cm.popRecord(msg, 0, sc, out, idx[i])
+			report(b)
+		})
+		b.Run("pop/path="+p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			out := make([]byte, R)
+			for b.Loop() {
+				b.StopTimer()
+				msg := full.Clone()
+				b.StartTimer()
+				for i := len(recs) - 1; i >= 0; i-- {
+					p.pop(msg, 0, sc, out, idx[i])
+				}
 			}
-		}
-		report(b)
-	})
+			if !bytes.Equal(out, recs[0]) {
+				b.Fatal("the last record popped is not the first pushed")
+			}
+			report(b)
+		})
+	}
 }
