@@ -24,7 +24,7 @@ func BenchmarkMNIST(b *testing.B) {
 	for _, set := range []struct {
 		name string
 		data []byte
-	}{{"mnist-bin-ar", thr.Data}, {"mnist-bin", thr.Data}, {"mnist-cm", sub.Data}, {"mnist-ar", sub.Data}, {"mnist", sub.Data}} {
+	}{{"mnist-bin-ar", thr.Data}, {"mnist-bin-cm", thr.Data}, {"mnist-bin", thr.Data}, {"mnist-cm", sub.Data}, {"mnist-ar", sub.Data}, {"mnist", sub.Data}} {
 		model, err := Lookup(set.name)
 		if err != nil {
 			b.Fatal(err)

@@ -123,6 +123,11 @@ var goldenCases = []goldenCase{
 		d = append(d, mnistSlice(t, 568, 576, dataset.Threshold)...)
 		return append(d, 0, 1) // and a tail
 	}},
+	// A threshold chunk then a sampled one: the adaptive counters and the
+	// regime switch of bernoulli-cm.
+	{"binarized-cm", "mnist-bin-cm", []WOption{WithChunkRecords(20), WithLanes(3)}, func(t testing.TB) []byte {
+		return append(mnistSlice(t, 400, 420, dataset.Threshold), mnistSlice(t, 420, 440, dataset.Sampled)...)
+	}},
 }
 
 func goldenPath(name string) string { return filepath.Join("testdata", "golden", name+".bbans") }

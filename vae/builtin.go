@@ -21,6 +21,8 @@ var (
 	mnistARFile []byte
 	//go:embed models/mnist-cm.bbm
 	mnistCMFile []byte
+	//go:embed models/mnist-bin-cm.bbm
+	mnistBinCMFile []byte
 )
 
 // BuiltinInfo describes a built-in model.
@@ -47,6 +49,10 @@ var builtinInfo = []BuiltinInfo{
 	// (its encoder sees the image thresholded at 128), its tables counted
 	// on the 60,000 MNIST training images.
 	{Name: "mnist-cm", Binarizations: []dataset.Binarization{dataset.None}, file: mnistCMFile},
+	// mnist-bin-cm is mnist-bin-ar's nets and table mixed with adaptive
+	// counters over 16 and 20 causal neighbours (bernoulli-cm), primed on
+	// the 60,000 training images binarized both ways.
+	{Name: "mnist-bin-cm", Binarizations: []dataset.Binarization{dataset.Threshold, dataset.Sampled}, file: mnistBinCMFile},
 }
 
 var builtinCache sync.Map // name -> *Model

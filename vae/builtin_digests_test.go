@@ -10,4 +10,5 @@ var builtinTraceDigests = map[string]string{
 	"mnist-bin-ar": "71b26433095e37592848ea5977e3e9780698fcb878cdd75ce382cd25eed44021",
 	"mnist-ar":     "1f8fe7f78dfe4b551a12fa3f210ada60789a24c8b4cb933cc40bb6a0c6a6dc21",
 	"mnist-cm":     "d7b5719bb3d853160e8e4b35c58598a5c28f79fb3392b11470d0374879c1b737",
+	"mnist-bin-cm": "a9f5a9bf17908ce73264fe0a8913b8de65940959ca18e4db46d8c7ef2152ddd7",
 }

@@ -35,13 +35,13 @@ type trainFlags struct {
 	quantile               float64
 	desc, out, floatOut    string
 	init, base             string
-	threads                int
+	threads, countLimit    int
 	force, dropPartial     bool
 }
 
 func runTrain(e *env, args []string) int {
 	tf := trainFlags{data: "mnist", heldout: -1, bin: "none", components: 1, latent: 50, enc: "500", dec: "500",
-		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999}
+		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999, countLimit: int(vae.DefaultBinCMConfig.Limit)}
 	fs := newFlags(e, "train", "train [DATA|--data mnist|FILE] [--shape WxH[xC]] [--lik L --binarize METHOD --epochs N --seed S arch flags] -o MODEL.bbm")
 	stringFlag(fs, &tf.data, "`DATA`: mnist (60,000 training images, the last 10,000 held out) or an IDX or raw file", "data")
 	intFlag(fs, &tf.recordSize, "read --data as a raw file of `N`-byte records", "record-size")
@@ -50,8 +50,9 @@ func runTrain(e *env, args []string) int {
 	intFlag(fs, &tf.heldout, "hold out the last `N` records for the per-epoch report and model choice (default: 10,000 for mnist, a tenth of a file)", "heldout")
 	intFlag(fs, &tf.n, "train on only the first `N` records that are not held out (0: all)", "n")
 	stringFlag(fs, &tf.bin, "`METHOD`: none, threshold, sampled, dynamic (fresh samples every epoch) or mixed (threshold or sampled per record and epoch)", "binarize")
-	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: cmix (adaptive context mixing, no nets), bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix (default: cmix, or without it bernoulli for binarized data and logistic for other data when net flags are given)", "lik")
-	stringFlag(fs, &tf.base, "context-mix: the bernoulli-ar `MODEL` (built-in name or .bbm file) whose nets to keep (default mnist-bin-ar)", "base")
+	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: cmix (adaptive context mixing, no nets), bernoulli, bernoulli-ar, logistic, logistic-ar, context-mix or bernoulli-cm (default: cmix, or without it bernoulli for binarized data and logistic for other data when net flags are given)", "lik")
+	stringFlag(fs, &tf.base, "context-mix, bernoulli-cm: the bernoulli-ar `MODEL` (built-in name or .bbm file) whose nets to keep (default mnist-bin-ar)", "base")
+	intFlag(fs, &tf.countLimit, "bernoulli-cm: the counters' count limit `N` while coding, 0 to 1023 (0: no adaptation)", "count-limit")
 	intFlag(fs, &tf.components, "logistic mixture components `K`", "components")
 	stringFlag(fs, &tf.enc, "encoder hidden widths, comma separated (`W,...`; empty for none)", "enc")
 	stringFlag(fs, &tf.dec, "decoder hidden widths, comma separated (`W,...`; empty for none)", "dec")
@@ -87,7 +88,7 @@ func runTrain(e *env, args []string) int {
 		tf.lik = "cmix"
 	}
 	var cfg train.TrainConfig
-	if tf.lik != "context-mix" && tf.lik != "cmix" { // trainCM and trainCMix check their own few flags
+	if tf.lik != "context-mix" && tf.lik != "cmix" && tf.lik != "bernoulli-cm" { // trainCM, trainCMix and trainBinCM check their own few flags
 		var err error
 		if cfg, err = tf.config(); err != nil {
 			return usageError(e, "train", "%v", err)
@@ -110,6 +111,9 @@ func runTrain(e *env, args []string) int {
 	}
 	if tf.lik == "context-mix" {
 		return trainCM(e, &tf)
+	}
+	if tf.lik == "bernoulli-cm" {
+		return trainBinCM(e, &tf)
 	}
 	if tf.lik == "cmix" {
 		if tf.bin != "none" {
@@ -157,7 +161,7 @@ func (tf *trainFlags) config() (train.TrainConfig, error) {
 	case "logistic-ar":
 		a.Likelihood = vae.LogisticAR
 	default:
-		return cfg, fmt.Errorf("--lik %q: want bernoulli, bernoulli-ar, logistic, logistic-ar or context-mix", tf.lik)
+		return cfg, fmt.Errorf("--lik %q: want bernoulli, bernoulli-ar, logistic, logistic-ar, context-mix or bernoulli-cm", tf.lik)
 	}
 	switch {
 	case tf.epochs < 1, tf.batch < 1:
