@@ -447,6 +447,12 @@ func (bincmFamily) Params(*Arch) int   { return 1 }
 // bcmTablesT is a BinCM model's section.
 type bcmTablesT struct{ m *bcmMix }
 
+// StateBytes is the size of a coder's adaptive state: both regimes'
+// counters (ScratchBytes counts it).
+func (t *bcmTablesT) StateBytes() int64 {
+	return bcmRegimes*4*(1<<bcmBits2+1<<bcmBits3) + 64
+}
+
 func (t *bcmTablesT) NewCoder(a *Arch, slots int) LikCoder {
 	c := &bcmCoder{m: t.m, R: a.RecordSize, W: a.RecordShape().RowBytes(), s: t.m.newState()}
 	c.Reserve(slots)
@@ -507,8 +513,9 @@ func (c *bcmCoder) ChunkStart(order [][]byte) {
 		c.regs = append(c.regs, uint8(r))
 		c.s.adapt(c.m, r, rec, c.W, c.ins[i*c.R:(i+1)*c.R], c.m.limit)
 	}
+	// Push needs only what the prepass kept; the next ChunkStart resets
+	// the counters it moved.
 	c.next = len(order) - 1
-	c.s.reset(c.m)
 }
 
 func (c *bcmCoder) Push(m *ans.Message, lane, slot int, rec []byte) {

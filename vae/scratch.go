@@ -5,7 +5,9 @@ package vae
 // it before allocating: the inference worker's buffers exactly (newWorker),
 // and for the likelihood's coder a bound of three int32 per decoder output
 // and slot (every family keeps at most that: table indices, or mixture
-// parameters and their batch), plus one record of scratch.
+// parameters and their batch), plus one record of scratch, plus the
+// adaptive state of a likelihood that keeps one of fixed size
+// (StateBytes).
 func (m *Model) ScratchBytes(lanes int) int64 {
 	a := &m.Arch
 	n := int64(max(lanes, 1))
@@ -22,5 +24,8 @@ func (m *Model) ScratchBytes(lanes int) int64 {
 		4*n*max(2*lat, rec*params) + // acc
 		2*4*n*lat // mu, sigma
 	lik := 3*4*n*rec*params + 64*rec
+	if s, ok := m.Lik.(interface{ StateBytes() int64 }); ok {
+		lik += s.StateBytes()
+	}
 	return worker + lik
 }
