@@ -281,6 +281,19 @@ func bcmInput(ps uint32, in bcmIn, u []int16, i, w int) (xs [bcmInputs]int32, se
 	return
 }
 
+// mix returns P(1) of a pixel as bcmInput and prob compute it, without
+// the intermediate array (the coding paths).
+func (m *bcmMix) mix(g *bcmParams, ps uint32, in bcmIn, u []int16, i, w int) uint16 {
+	a := int32(int16(ps >> 16))
+	set := (int(in.nbc)*bcmArSets+bcmArBucket(a))*bcmCntSets + int(in.cnt)
+	wt := g.weights[set*bcmInputs:][:bcmInputs]
+	u = u[i : i+w+2]
+	dot := int64(wt[0])*int64(a) + int64(wt[1])*int64(in.s[0]) + int64(wt[2])*int64(in.s[1]) +
+		int64(wt[3])*int64(u[0]) + int64(wt[4])*int64(u[1]) + int64(wt[5])*int64(u[w]) +
+		int64(wt[6])*int64(u[w+1]) + int64(wt[7])*256
+	return m.squash[min(max(dot>>16, -bcmStMax), bcmStMax)+bcmStMax]
+}
+
 // bcmRawLogits sets u[i] to the raw decoder logit 16·(t_i - 256) of
 // every pixel and 0 for the w+1 entries past the record, which the
 // neighbours right of, below and below right of the last pixels read.
@@ -387,8 +400,7 @@ func (m *bcmMix) probs(pr []uint16, r int, idx []uint16, u []int16, rec []byte, 
 			if in[x].cnt == bcmQuiet {
 				rp[x] = uint16(ps)
 			} else {
-				xs, set := bcmInput(ps, in[x], u, y+x, w)
-				rp[x], _ = m.prob(g, set, &xs)
+				rp[x] = m.mix(g, ps, in[x], u, y+x, w)
 			}
 			k.next(x, b)
 		}
@@ -421,8 +433,7 @@ func (s *bcmState) pop(msg *ans.Message, lane int, m *bcmMix, idx []uint16, u []
 				c2 := bcmC2(c3)
 				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
 				in := bcmIn{s: [2]int16{m.st12[*p2>>20], m.st12[*p3>>20]}, nbc: bcmNbCount(c3), cnt: bcmCntBucket[*p3&1023]}
-				xs, set := bcmInput(ps, in, u, y+x, w)
-				pr[0], _ = m.prob(g, set, &xs)
+				pr[0] = m.mix(g, ps, in, u, y+x, w)
 				ans.PopBernoulli(msg, lane, pr[:], BernoulliPrec, row[x:x+1])
 				b := row[x]
 				ev += int64(m.ev[c2<<1|uint32(b)])
