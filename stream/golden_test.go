@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bbans/bbans/vae"
+	"github.com/bbans/bbans/vae/cmix"
 	"github.com/bbans/bbans/vae/dataset"
 )
 
@@ -22,7 +24,8 @@ var update = flag.Bool("update", false, "rewrite the golden archives in testdata
 // decoding bit-exactly is a failed build.
 type goldenCase struct {
 	name  string
-	model string // pinned, so that a new default model changes no golden bytes
+	model string                   // pinned, so that a new default model changes no golden bytes
+	mk    func(t testing.TB) Model // if not nil, the model instead (one the case embeds)
 	opts  []WOption
 	data  func(t testing.TB) []byte
 }
@@ -34,6 +37,9 @@ type goldenCase struct {
 // them, as they were written; later cases turn them on
 // (WithGeneralCodec(true)).
 func (c goldenCase) options(t testing.TB) []WOption {
+	if c.mk != nil {
+		return append([]WOption{WithModel(c.mk(t)), WithIndex(false), WithGeneralCodec(false)}, c.opts...)
+	}
 	m, err := Lookup(c.model)
 	if err != nil {
 		t.Fatal(err)
@@ -55,69 +61,69 @@ func mnistSlice(t testing.TB, lo, hi int, b dataset.Binarization) []byte {
 }
 
 var goldenCases = []goldenCase{
-	{"threshold", "mnist-bin", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
+	{"threshold", "mnist-bin", nil, []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 0, 40, dataset.Threshold)
 	}},
-	{"sampled", "mnist-bin", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
+	{"sampled", "mnist-bin", nil, []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 40, 80, dataset.Sampled)
 	}},
-	{"8bit", "mnist", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+	{"8bit", "mnist", nil, []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 80, 120, dataset.None)
 	}},
 	// Written before embedded models were compressed: the verbatim form.
-	{"embedded", "mnist-bin", []WOption{WithEmbeddedModel(true), WithEmbeddedModelRaw(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	{"embedded", "mnist-bin", nil, []WOption{WithEmbeddedModel(true), WithEmbeddedModelRaw(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 120, 130, dataset.Threshold)
 	}},
-	{"escapes-stored-tail", "mnist-bin", []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
+	{"escapes-stored-tail", "mnist-bin", nil, []WOption{WithChunkRecords(5), WithLanes(2)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 130, 140, dataset.Threshold)
 		d[3*784+400] = 7 // an escape in a binarized chunk
 		d = append(d, randomBytes(5*784, 11)...)
 		return append(d, 1, 0, 1)
 	}},
-	{"threshold-ar", "mnist-bin-ar", []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
+	{"threshold-ar", "mnist-bin-ar", nil, []WOption{WithChunkRecords(16), WithLanes(4)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 160, 200, dataset.Threshold)
 	}},
-	{"sampled-ar", "mnist-bin-ar", []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
+	{"sampled-ar", "mnist-bin-ar", nil, []WOption{WithChunkRecords(40), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 200, 240, dataset.Sampled)
 	}},
-	{"8bit-ar", "mnist-ar", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+	{"8bit-ar", "mnist-ar", nil, []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 240, 280, dataset.None)
 		return append(d, 9, 8, 7) // and a tail
 	}},
-	{"8bit-cm", "mnist-cm", []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
+	{"8bit-cm", "mnist-cm", nil, []WOption{WithChunkRecords(16), WithLanes(3)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 280, 320, dataset.None)
 		return append(d, 6, 5) // and a tail
 	}},
-	{"idx", "mnist-bin", []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
+	{"idx", "mnist-bin", nil, []WOption{WithChunkRecords(10)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 12, 0, 0, 0, 28, 0, 0, 0, 28}
 		return append(h, mnistSlice(t, 140, 152, dataset.Threshold)...)
 	}},
-	{"indexed", "mnist-bin-ar", []WOption{WithIndex(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
+	{"indexed", "mnist-bin-ar", nil, []WOption{WithIndex(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 320, 350, dataset.Threshold)
 		d[9*784+300] = 3          // an escape
 		return append(d, 1, 1, 0) // and a tail
 	}},
-	{"indexed-idx", "mnist-cm", []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
+	{"indexed-idx", "mnist-cm", nil, []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
 		h := []byte{0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28}
 		d := append(h, mnistSlice(t, 350, 360, dataset.None)...)
 		copy(d[16+4*784:], randomBytes(4*784, 5)) // a stored chunk
 		return d
 	}},
-	{"embedded-zstd", "mnist-bin", []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	{"embedded-zstd", "mnist-bin", nil, []WOption{WithEmbeddedModel(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return mnistSlice(t, 330, 340, dataset.Threshold)
 	}},
 	// Images and text: chunks of each kind go to the model, the text to
 	// the general codec (Brotli at the default level, Zstd at level 3).
-	{"general-brotli", "mnist-bin-ar", []WOption{WithGeneralCodec(true), WithIndex(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	{"general-brotli", "mnist-bin-ar", nil, []WOption{WithGeneralCodec(true), WithIndex(true), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return append(mixedContent(t, 320, 8, 8*784), "and a tail of text."...)
 	}},
-	{"general-zstd", "mnist-bin-ar", []WOption{WithGeneralCodec(true), WithIndex(true), WithEncoderLevel(3), WithChunkRecords(8)}, func(t testing.TB) []byte {
+	{"general-zstd", "mnist-bin-ar", nil, []WOption{WithGeneralCodec(true), WithIndex(true), WithEncoderLevel(3), WithChunkRecords(8)}, func(t testing.TB) []byte {
 		return append(mixedContent(t, 336, 8, 8*784), "and a tail of text."...)
 	}},
 	// Longer than the 128 KiB the header is decided on, in chunks under
 	// 64 KiB: chunk_records is raised to 84 (64 KiB of records) and the
 	// three stored chunks of random records go into one stored frame.
-	{"merged-stored", "mnist-bin-ar", []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
+	{"merged-stored", "mnist-bin-ar", nil, []WOption{WithIndex(true), WithChunkRecords(4), WithLanes(2)}, func(t testing.TB) []byte {
 		d := mnistSlice(t, 400, 568, dataset.Threshold)
 		d = append(d, randomBytes(12*784, 13)...)
 		d = append(d, mnistSlice(t, 568, 576, dataset.Threshold)...)
@@ -125,8 +131,17 @@ var goldenCases = []goldenCase{
 	}},
 	// A threshold chunk then a sampled one: the adaptive counters and the
 	// regime switch of bernoulli-cm.
-	{"binarized-cm", "mnist-bin-cm", []WOption{WithChunkRecords(20), WithLanes(3)}, func(t testing.TB) []byte {
+	{"binarized-cm", "mnist-bin-cm", nil, []WOption{WithChunkRecords(20), WithLanes(3)}, func(t testing.TB) []byte {
 		return append(mnistSlice(t, 400, 420, dataset.Threshold), mnistSlice(t, 420, 440, dataset.Sampled)...)
+	}},
+	// Adaptive context mixing (SPEC.md section 3.6), each version of its
+	// arithmetic, with the model embedded: a small model primed on 8-bit
+	// MNIST cut to 14x14 records.
+	{"cmix-v1", "", func(t testing.TB) Model { return cmixModel(t, 1) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistCrops(t, 400, 424)
+	}},
+	{"cmix-v2", "", func(t testing.TB) Model { return cmixModel(t, 2) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistCrops(t, 424, 448)
 	}},
 }
 
@@ -179,24 +194,63 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// writeGolden writes the archives of the cases that have none and their
+// sums; an archive written once is never rewritten.
 func writeGolden(t *testing.T) {
-	var sums strings.Builder
+	sums := goldenSums(t)
+	var out strings.Builder
 	for _, c := range goldenCases {
+		name := c.name + ".bbans"
+		if _, err := os.Stat(goldenPath(c.name)); err == nil {
+			fmt.Fprintf(&out, "%s  %s\n", sums[name], name)
+			continue
+		}
 		data := c.data(t)
 		a, err := EncodeAll(data, nil, c.options(t)...)
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Dir(goldenPath(c.name)), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(goldenPath(c.name), a, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(data)
-		fmt.Fprintf(&sums, "%x  %s.bbans\n", sum, c.name)
+		fmt.Fprintf(&out, "%x  %s\n", sum, name)
 	}
-	if err := os.WriteFile(filepath.Join("testdata", "golden", "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("testdata", "golden", "SHA256SUMS"), []byte(out.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// mnistCrops returns the top-left 14x14 crops of 8-bit MNIST test images
+// lo..hi.
+func mnistCrops(t testing.TB, lo, hi int) []byte {
+	d := mnistSlice(t, lo, hi, dataset.None)
+	var out []byte
+	for r := 0; r < hi-lo; r++ {
+		for y := 7; y < 21; y++ {
+			out = append(out, d[r*784+y*28+7:r*784+y*28+21]...)
+		}
+	}
+	return out
+}
+
+// cmixModel is a cmix model of the given version for 14x14 records of all
+// 256 levels, primed on crops of 8-bit MNIST test images 0..40.
+func cmixModel(t testing.TB, version int) Model {
+	levels := make([]byte, 256)
+	for i := range levels {
+		levels[i] = byte(i)
+	}
+	p := cmix.DefaultParams(14, 14, 1, levels)
+	p.Version, p.TableBits = version, 12
+	cm, err := cmix.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm.Prime(mnistCrops(t, 0, 40), 1, nil)
+	m, err := vae.NewCMix(cm, fmt.Sprintf("golden cmix version %d", version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FromVAE(m)
 }

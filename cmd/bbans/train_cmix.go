@@ -90,10 +90,11 @@ func trainCMix(e *env, tf *trainFlags) int {
 	return exitOK
 }
 
-// tableBits sizes the counter table to the data: about two counters per
-// byte of it, 2^16 to 2^22.
+// tableBits sizes the counter table to the data: one to two counters per
+// byte of it, 2^16 to 2^24 (most contexts of a record are new: a table
+// smaller than the data makes them evict the useful ones).
 func tableBits(n int) uint {
-	return uint(min(max(bits.Len(uint(n))+1, 16), 22))
+	return uint(min(max(bits.Len(uint(n)), 16), 24))
 }
 
 // prime runs cm over the records of d with a progress bar and an ETA on a

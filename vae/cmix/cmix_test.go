@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -79,8 +80,12 @@ func (r *replay) DecodeBit(p uint16) uint8 {
 }
 
 func newPrimed(t testing.TB, w, h, c int, levels []byte, tbits uint, train []byte) *Model {
+	return newPrimedV(t, LatestVersion, w, h, c, levels, tbits, train)
+}
+
+func newPrimedV(t testing.TB, version, w, h, c int, levels []byte, tbits uint, train []byte) *Model {
 	p := DefaultParams(w, h, c, levels)
-	p.TableBits = tbits
+	p.Version, p.TableBits = version, tbits
 	m, err := New(p)
 	if err != nil {
 		t.Fatal(err)
@@ -219,11 +224,12 @@ func TestPrimingHelps(t *testing.T) {
 	}
 }
 
-// TestDigest pins the probabilities a primed model gives, so that every
-// platform and build (noasm, arm64) is checked to compute the same ones.
+// TestDigest pins the probabilities a primed version 1 model gives, so
+// that every platform and build (noasm, arm64) is checked to compute the
+// same ones, and that version 1 keeps its arithmetic.
 func TestDigest(t *testing.T) {
 	lv := levelsOf(40)
-	m := newPrimed(t, 9, 7, 2, lv, 12, synth(40, 9, 7, 2, lv, 8))
+	m := newPrimedV(t, 1, 9, 7, 2, lv, 12, synth(40, 9, 7, 2, lv, 8))
 	dec := encodeAll(m.NewCoder(), synth(10, 9, 7, 2, lv, 9), 9*7*2)
 	h := sha256.New()
 	for _, d := range dec {
@@ -235,17 +241,42 @@ func TestDigest(t *testing.T) {
 	}
 }
 
+// TestDigest2 pins version 2's probabilities as TestDigest does version
+// 1's, on a model of colour records (every context of a later channel).
+func TestDigest2(t *testing.T) {
+	lv := levelsOf(200)
+	m := newPrimedV(t, 2, 9, 7, 3, lv, 12, synth(40, 9, 7, 3, lv, 8))
+	dec := encodeAll(m.NewCoder(), synth(10, 9, 7, 3, lv, 9), 9*7*3)
+	h := sha256.New()
+	for _, d := range dec {
+		binary.Write(h, binary.LittleEndian, d)
+	}
+	const want = "c2e2f3a77773ac7fe04bc7b6b460133ca056cee9bf7ce1c049a06f5ca097a0c1"
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		t.Errorf("digest of the decisions %s, want %s", got, want)
+	}
+}
+
 // TestStateSize checks the size of the weights and maps that SPEC.md
 // section 3.6 gives.
 func TestStateSize(t *testing.T) {
-	if fixedStateBytes != 1383936 {
-		t.Errorf("weights and maps of %d bytes; SPEC.md says 1,383,936", fixedStateBytes)
+	if n := layout1.fixedBytes(); n != 1383936 {
+		t.Errorf("version 1: weights and maps of %d bytes; SPEC.md says 1,383,936", n)
+	}
+	if n := layout2.fixedBytes(); n != 4*81*(256+576+576+1152)+4*256*5+2*33*(2048+16384+16384) {
+		t.Errorf("version 2: weights and maps of %d bytes", n)
 	}
 }
 
 func TestFileRoundTrip(t *testing.T) {
+	for v := 1; v <= LatestVersion; v++ {
+		t.Run(fmt.Sprint("version ", v), func(t *testing.T) { fileRoundTrip(t, v) })
+	}
+}
+
+func fileRoundTrip(t *testing.T, version int) {
 	lv := []byte{0, 3, 9, 200}
-	m := newPrimed(t, 6, 5, 1, lv, 12, synth(40, 6, 5, 1, lv, 10))
+	m := newPrimedV(t, version, 6, 5, 1, lv, 12, synth(40, 6, 5, 1, lv, 10))
 	b, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -253,6 +284,9 @@ func TestFileRoundTrip(t *testing.T) {
 	m2, err := Unmarshal(b)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m2.p.Version != version {
+		t.Fatalf("version %d read back as %d", version, m2.p.Version)
 	}
 	test := synth(10, 6, 5, 1, lv, 11)
 	d1, d2 := encodeAll(m.NewCoder(), test, 30), encodeAll(m2.NewCoder(), test, 30)

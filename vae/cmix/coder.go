@@ -20,31 +20,40 @@ type Coder struct {
 	adapt bool
 
 	planes []uint8 // level indices, one padded plane per channel
+	errs   []int16 // version 2: each coded value minus its prediction, planes as planes
 	pw     int     // padded row length: pad columns each side
 	psz    int     // padded plane size: pad rows on top
 
-	h    [nCtx]uint64 // each context's hash at this pixel
-	base [nCtx]uint32 // each context's group of 16 counters
-	slot [nCtx]uint32 // each context's counter for this decision
-	st   [nIn]int32   // the counters' logits and the bias
+	k    [maxCtx]uint64 // each context's key at this pixel
+	h    [maxCtx]uint64 // each context's hash at this pixel
+	base [maxCtx]uint32 // each context's group of 16 counters
+	slot [maxCtx]uint32 // each context's counter for this decision
+	chk  [maxCtx]uint32 // version 2: each context's check, << 8
+	st   [maxIn]int32   // the counters' logits and the bias
 
-	selB, selC, selAPM int
-	pat                int // 8 neighbours' pattern bits: mixer A's set when there is no tree
-	wa, wb, wc, wf     []int32
-	dA, dB, dC, dF     int32
-	apmLo, apm2Lo      int
-	apmW               int32
-	selAPM2            int
-	p                  int32 // the decision's probability of a 1
+	sel    [4]int // the first mixers' selectors (A's is the node)
+	selMap [3]int // the maps' selectors
+	pat    int    // 8 neighbours' pattern bits: mixer A's set when there is no tree
+	pred   int    // version 2: the fitted prediction of this channel of this pixel
+	w      [4][]int32
+	d      [4]int32
+	wf     []int32
+	dF     int32
+	mapLo  [3]int
+	apmW   int32
+	p      int32 // the decision's probability of a 1
 }
 
 // NewCoder returns a coder in the model's primed state, adapting.
 func (m *Model) NewCoder() *Coder {
-	c := &Coder{m: m, s: newState(m.p.TableBits), adapt: true}
+	c := &Coder{m: m, s: newState(m.lay, m.p.TableBits), adapt: true}
 	c.s.copyFrom(m.primed)
 	c.pw = m.p.W + 2*pad
 	c.psz = c.pw * (m.p.H + pad)
 	c.planes = make([]uint8, c.psz*m.p.C)
+	if m.p.Version >= 2 {
+		c.errs = make([]int16, c.psz*m.p.C)
+	}
 	return c
 }
 
@@ -122,6 +131,9 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 					v = 0
 				}
 				c.planes[ch*c.psz+row+x] = uint8(v)
+				if c.errs != nil {
+					c.errs[ch*c.psz+row+x] = int16(v - c.pred)
+				}
 				if d != nil {
 					rec[i] = m.p.Levels[v]
 				}
@@ -136,9 +148,15 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 // (16..31) reached after four bits.
 func (c *Coder) rebase(node int) {
 	mask := uint32(1)<<c.m.p.TableBits - 1
-	for j := range c.h {
-		h := (c.h[j] + uint64(node)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	low := c.m.lay.lowNibble
+	for j := 0; j < c.m.lay.nCtx; j++ {
+		hj := c.h[j]
+		if low != 0 && low&(1<<j) == 0 {
+			hj = hash64(uint64(j) << 58)
+		}
+		h := (hj + uint64(node)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
 		c.base[j] = uint32(h>>c.m.shift) & mask &^ 15
+		c.chk[j] = uint32(h) & 0xff00
 	}
 }
 
@@ -152,46 +170,78 @@ func clampLogit(d int64) int32 {
 	return int32(d)
 }
 
+// mapPerNode is how many contexts each map has per node.
+var mapPerNode = [3]int{8, 64, 64}
+
+// setsPerDepth is how many sets mixers B, C and D have per depth.
+var setsPerDepth = [4]int{0, 64, 64, 128}
+
 // predict sets c.p, the probability of a 1 for the decision at tree node
 // (0 for the first decision) of the given depth, whose counters are at
 // local within each context's group.
 func (c *Coder) predict(local uint32, node, depth int) int32 {
+	l := c.m.lay
 	t := c.s.t
-	ja := node
-	if c.m.tree == 0 {
-		ja = c.pat
+	n := l.nIn
+	if l.checked {
+		for j := 0; j < l.nCtx; j++ {
+			k := c.base[j] + local
+			c.slot[j] = k
+			v := t[k]
+			if v&0xff00 == c.chk[j] && v&255 != 0 {
+				c.st[j] = stretch(v >> 16)
+				c.st[l.nCtx+j] = c.st[j] * int32(min(v&255, 31)) >> 5
+			} else {
+				c.st[j] = 0
+				c.st[l.nCtx+j] = 0
+			}
+		}
+	} else {
+		for j := 0; j < l.nCtx; j++ {
+			k := c.base[j] + local
+			c.slot[j] = k
+			c.st[j] = stretch(t[k] >> 16)
+		}
 	}
-	c.wa = c.s.mixA[ja*nIn : ja*nIn+nIn]
-	jb := (depth*64 + c.selB) * nIn
-	c.wb = c.s.mixB[jb : jb+nIn]
-	jc := (depth*64 + c.selC) * nIn
-	c.wc = c.s.mixC[jc : jc+nIn]
-	wa, wb, wc := c.wa[:nIn], c.wb[:nIn], c.wc[:nIn]
-	for j := 0; j < nCtx; j++ {
-		k := c.base[j] + local
-		c.slot[j] = k
-		c.st[j] = stretch(t[k] >> 16)
-	}
-	c.st[nCtx] = biasInput
-	da := simd.DotInt32(c.st[:], wa)
-	db := simd.DotInt32(c.st[:], wb)
-	dc := simd.DotInt32(c.st[:], wc)
-	c.dA, c.dB, c.dC = clampLogit(da>>16), clampLogit(db>>16), clampLogit(dc>>16)
-	c.wf = c.s.mixF[node*nFinal : node*nFinal+nFinal]
+	c.st[n-1] = biasInput
+	st := c.st[:n]
+	c.wf = c.s.fin[node*l.nFinal : node*l.nFinal+l.nFinal]
 	wf := c.wf
-	df := int64(wf[0])*int64(c.dA) + int64(wf[1])*int64(c.dB) + int64(wf[2])*int64(c.dC) + int64(wf[3])*biasInput
+	var df int64
+	for k := 0; k < l.mixers; k++ {
+		j := node
+		if k == 0 {
+			if c.m.tree == 0 {
+				j = c.pat
+			}
+		} else {
+			j = depth*setsPerDepth[k] + c.sel[k]
+		}
+		w := c.s.mix[k][j*n : j*n+n]
+		c.w[k] = w
+		c.d[k] = clampLogit(simd.DotInt32(st, w) >> 16)
+		df += int64(wf[k]) * int64(c.d[k])
+	}
+	df += int64(wf[l.mixers]) * biasInput
 	c.dF = clampLogit(df >> 16)
 	pf := squash(c.dF)
 
 	pos := (c.dF + logitMax) * 32 // 0 .. 32·4094
-	c.apmLo = (node*8+c.selAPM)*apmB + int(pos>>12)
 	c.apmW = pos & 4095
-	c.apm2Lo = (apmSets1+node*64+c.selAPM2)*apmB + int(pos>>12)
-	a := c.s.apm[c.apmLo : c.apmLo+2]
-	pa := (int32(a[0])*(4096-c.apmW) + int32(a[1])*c.apmW) >> 12
-	a2 := c.s.apm[c.apm2Lo : c.apm2Lo+2]
-	pa2 := (int32(a2[0])*(4096-c.apmW) + int32(a2[1])*c.apmW) >> 12
-	c.p = int32(clampProb(int64(2*pf+3*pa+3*pa2) >> 3))
+	off := 0
+	sum := int64(2 * pf)
+	for k, sz := range l.maps {
+		c.mapLo[k] = (off+node*mapPerNode[k]+c.selMap[k])*apmB + int(pos>>12)
+		off += sz
+		a := c.s.apm[c.mapLo[k] : c.mapLo[k]+2]
+		pa := (int32(a[0])*(4096-c.apmW) + int32(a[1])*c.apmW) >> 12
+		if len(l.maps) == 2 {
+			sum += int64(3 * pa) // version 1: 2:3:3
+		} else {
+			sum += int64(2 * pa)
+		}
+	}
+	c.p = int32(clampProb(sum >> 3))
 	return c.p
 }
 
@@ -199,46 +249,47 @@ func (c *Coder) update(bit uint8) {
 	if !c.adapt {
 		return
 	}
+	l := c.m.lay
 	y := int32(bit)
 	rate := int64(c.m.p.MixRate)
-	ea := int64(y<<16-squash(c.dA)) * rate
-	eb := int64(y<<16-squash(c.dB)) * rate
-	ec := int64(y<<16-squash(c.dC)) * rate
 	t := c.s.t
 	limit := uint32(c.m.p.Limit)
-	target := int64(y) << 22
-	for j := 0; j < nCtx; j++ {
-		k := c.slot[j]
-		s := t[k]
-		n := s & 1023
-		p := int64(s >> 10)
-		p += ((target - p) * int64(rateTab[n])) >> 16
-		if n < limit {
-			n++
+	if l.checked {
+		c.updateChecked(y, limit)
+	} else {
+		target := int64(y) << 22
+		for j := 0; j < l.nCtx; j++ {
+			k := c.slot[j]
+			s := t[k]
+			n := s & 1023
+			p := int64(s >> 10)
+			p += ((target - p) * int64(rateTab[n])) >> 16
+			if n < limit {
+				n++
+			}
+			t[k] = uint32(p)<<10 | n
 		}
-		t[k] = uint32(p)<<10 | n
 	}
 	// A mixer whose output was within errSkip/2^16 of the decision learns
 	// too little to be worth the time (most decisions of sparse images).
-	train := func(w []int32, e int64) {
+	st := c.st[:l.nIn]
+	for k := 0; k < l.mixers; k++ {
+		e := int64(y<<16-squash(c.d[k])) * rate
 		if e > -errSkip*rate && e < errSkip*rate {
-			return
+			continue
 		}
-		simd.TrainInt32(c.st[:], w[:nIn], int32(e), 16, weightMax) // |e| <= 2^16·64
+		simd.TrainInt32(st, c.w[k], int32(e), 16, weightMax) // |e| <= 2^16·64
 	}
-	train(c.wa, ea)
-	train(c.wb, eb)
-	train(c.wc, ec)
 
 	e := int64(y<<16-squash(c.dF)) * rate
-	wf := c.wf[:nFinal]
-	wf[0] = clampWeight(int64(wf[0]) + (int64(c.dA)*e)>>17)
-	wf[1] = clampWeight(int64(wf[1]) + (int64(c.dB)*e)>>17)
-	wf[2] = clampWeight(int64(wf[2]) + (int64(c.dC)*e)>>17)
-	wf[3] = clampWeight(int64(wf[3]) + (biasInput*e)>>17)
+	wf := c.wf
+	for k := 0; k < l.mixers; k++ {
+		wf[k] = clampWeight(int64(wf[k]) + (int64(c.d[k])*e)>>17)
+	}
+	wf[l.mixers] = clampWeight(int64(wf[l.mixers]) + (biasInput*e)>>17)
 
 	g := int32(y<<16 - y)
-	for _, lo := range [2]int{c.apmLo, c.apm2Lo} {
+	for _, lo := range c.mapLo[:len(l.maps)] {
 		a := c.s.apm[lo : lo+2]
 		a[0] = uint16(int32(a[0]) + (g-int32(a[0]))>>6)
 		a[1] = uint16(int32(a[1]) + (g-int32(a[1]))>>6)
@@ -248,3 +299,31 @@ func (c *Coder) update(bit uint8) {
 const errSkip = 64
 
 func clampWeight(w int64) int32 { return int32(min(max(w, -weightMax), weightMax)) }
+
+// updateChecked updates version 2's counters. A counter whose check is
+// not its context's belongs to another context: it loses one count, and
+// when it has at most one left, the context takes it over, starting
+// afresh.
+func (c *Coder) updateChecked(y int32, limit uint32) {
+	t := c.s.t
+	target := int64(y) << 16
+	for j := 0; j < c.m.lay.nCtx; j++ {
+		k := c.slot[j]
+		v := t[k]
+		n := v & 255
+		if v&0xff00 != c.chk[j] {
+			if n > 1 {
+				t[k] = v - 1
+				continue
+			}
+			v, n = counterInit|c.chk[j], 0
+		}
+		p := int64(v >> 16)
+		p += ((target - p) * int64(rateTab[n])) >> 16
+		p = min(p, probOne-1)
+		if n < limit {
+			n++
+		}
+		t[k] = uint32(p)<<16 | c.chk[j] | n
+	}
+}

@@ -41,7 +41,8 @@ func (c *Coder) contexts(i, x, y, ch int) {
 	q := &m.q
 	s := m.coarse
 	grad := clampTo(W+N-NW, hi)
-	k := [nCtx]uint64{
+	k := &c.k
+	*k = [maxCtx]uint64{
 		key(0, ch, 0, 0, 0, 0, 0, 0),
 		key(1, ch, W, 0, 0, 0, 0, 0),
 		key(2, ch, N, 0, 0, 0, 0, 0),
@@ -97,16 +98,20 @@ func (c *Coder) contexts(i, x, y, ch int) {
 	k[26] = key(26, ch, x>>8, x&255, y>>8, y&255, p6, 0)
 	k[27] = key(27, ch, int(q[W])<<3|int(q[N]), p12>>8, p12&255, 0, 0, 0)
 	c.pat = p12 & 255
+	c.sel[1] = int(q[W])<<3 | int(q[N])
+	c.sel[2] = int(q[NW])<<3 | int(q[NE])
+	c.selMap[0] = int(q[W])
+	c.selMap[1] = grad >> s
+	if m.p.Version >= 2 {
+		c.contexts2(i, ch, pl, W, N, NW, NE, WW, NN, grad)
+	}
 	mask := uint32(1)<<m.p.TableBits - 1
-	for j := range k {
+	for j := 0; j < m.lay.nCtx; j++ {
 		h := hash64(k[j])
 		c.h[j] = h
 		c.base[j] = uint32(h>>m.shift) & mask &^ 15
+		c.chk[j] = uint32(h) & 0xff00
 	}
-	c.selB = int(q[W])<<3 | int(q[N])
-	c.selC = int(q[NW])<<3 | int(q[NE])
-	c.selAPM = int(q[W])
-	c.selAPM2 = grad >> s
 }
 
 // diffClass maps a difference of level indices to 0..15: its sign and the

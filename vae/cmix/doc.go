@@ -12,6 +12,14 @@
 // probability comes from integer arithmetic, so an encoder and a decoder
 // on any CPU compute the same ones.
 //
+// The arithmetic has versions, stored in the model (SPEC.md section 3.6):
+// version 1 as first built, kept so that its models and archives decode;
+// version 2, which new models get, adds a linear predictor fitted to the
+// training records (its prediction and its errors at the neighbours as
+// contexts, the earlier channels of a pixel among its inputs), counters
+// that check which context they belong to, a confidence input per
+// context, a fourth mixer and a third map.
+//
 // Bytes are coded as indices into the model's levels (the distinct byte
 // values of the training records): index 0 is one decision ("is it 0"),
 // any other index v is that decision, then the bits of v-1 from the most

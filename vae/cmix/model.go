@@ -11,6 +11,8 @@ type Model struct {
 	coarse uint       // level index >> coarse keeps 64 values at most
 	tree   int        // decisions after the first for a nonzero index
 	shift  uint       // 64 - TableBits
+	lay    *layout
+	lin    *linear // version 2: the fitted linear predictor
 	primed *state
 }
 
@@ -25,7 +27,10 @@ func New(p Params) (*Model, error) {
 		return nil, err
 	}
 	p.Levels = append([]byte(nil), p.Levels...)
-	m := &Model{p: p, tree: p.treeBits(), shift: 64 - p.TableBits}
+	m := &Model{p: p, tree: p.treeBits(), shift: 64 - p.TableBits, lay: layoutOf(p.Version)}
+	if p.Version >= 2 {
+		m.lin = &linear{w: make([]int32, p.C*linClasses*linInputs)}
+	}
 	for i := range m.index {
 		m.index[i] = -1
 	}
@@ -42,7 +47,7 @@ func New(p Params) (*Model, error) {
 	if n := bits.Len(uint(L - 1)); n > 6 {
 		m.coarse = uint(n - 6)
 	}
-	m.primed = newState(p.TableBits)
+	m.primed = newState(m.lay, p.TableBits)
 	return m, nil
 }
 
@@ -69,10 +74,14 @@ func (m *Model) Codable(rec []byte) bool {
 
 // Prime runs the model over the codable records of data (consecutive
 // records of the model's record size), learning from each, passes times,
-// and keeps the state reached as the state every Coder starts from.
+// and keeps the state reached as the state every Coder starts from. A
+// version 2 model first fits its linear predictor to the records.
 // progress, if not nil, is called after each record with the number of
 // records done.
 func (m *Model) Prime(data []byte, passes int, progress func(done int)) {
+	if m.lin != nil {
+		m.fitLinear(data)
+	}
 	c := m.NewCoder()
 	size := m.p.RecordSize()
 	done := 0
@@ -91,14 +100,22 @@ func (m *Model) Prime(data []byte, passes int, progress func(done int)) {
 		}
 	}
 	m.primed.copyFrom(c.s)
-	m.primed.settle(m.p.MinCount)
+	m.primed.settle(m.lay, m.p.MinCount)
 }
 
 // settle drops the counters seen fewer than minCount times (back to the
 // initial state: a context seen so rarely says little and costs room in
 // the model file) and rounds the others to what the model file stores: a
 // 16-bit probability and the count.
-func (s *state) settle(minCount int) {
+func (s *state) settle(l *layout, minCount int) {
+	if l.checked {
+		for i, v := range s.t {
+			if int(v&255) < minCount {
+				s.t[i] = counterInit
+			}
+		}
+		return
+	}
 	for i, v := range s.t {
 		if int(v&1023) < minCount {
 			s.t[i] = counterInit

@@ -9,11 +9,12 @@ import (
 // Limits on a model's shape, so a model file cannot ask for unbounded
 // memory or work.
 const (
-	MaxDim       = 1 << 12 // width or height
-	MaxChannels  = 4
-	MaxRecord    = 1 << 22 // bytes per record
-	MinTableBits = 10
-	MaxTableBits = 24
+	LatestVersion = 2
+	MaxDim        = 1 << 12 // width or height
+	MaxChannels   = 4
+	MaxRecord     = 1 << 22 // bytes per record
+	MinTableBits  = 10
+	MaxTableBits  = 24
 )
 
 // ErrParams reports parameters no model can have.
@@ -23,6 +24,7 @@ var ErrParams = errors.New("cmix: invalid parameters")
 // and the sizes and rates of the adaptive state. They are fixed when a
 // model is made; the state primed from training records goes with them.
 type Params struct {
+	Version int    // the engine's arithmetic: 1 or 2 (LatestVersion), as in the model file
 	W, H, C int    // record shape: C channels of each of W×H pixels, row-major
 	Levels  []byte // the byte values records may hold, strictly increasing, 2..256 of them
 
@@ -35,12 +37,14 @@ type Params struct {
 // DefaultParams returns the parameters for records of shape w×h×c that
 // use the given levels.
 func DefaultParams(w, h, c int, levels []byte) Params {
-	return Params{W: w, H: h, C: c, Levels: levels, TableBits: 22, Limit: 255, MixRate: 2, MinCount: 2}
+	return Params{Version: LatestVersion, W: w, H: h, C: c, Levels: levels, TableBits: 22, Limit: 255, MixRate: 2, MinCount: 2}
 }
 
 // Validate reports whether p describes a model.
 func (p *Params) Validate() error {
 	switch {
+	case p.Version < 1 || p.Version > LatestVersion:
+		return fmt.Errorf("%w: version %d (this build has 1..%d)", ErrParams, p.Version, LatestVersion)
 	case p.W < 1 || p.H < 1 || p.W > MaxDim || p.H > MaxDim:
 		return fmt.Errorf("%w: shape %dx%d (each side 1..%d)", ErrParams, p.W, p.H, MaxDim)
 	case p.C < 1 || p.C > MaxChannels:

@@ -4,18 +4,12 @@ package cmix
 // state; each Coder a copy that it resets to the primed one.
 
 const (
-	nCtx     = 28          // hashed contexts (inputs of the first mixers)
-	nIn      = nCtx + 1    // plus a bias input
-	nodes    = 256         // node 0 (the zero decision) and tree nodes 1..255
-	depths   = 9           // node depth: 0 for node 0, else the bit length of the tree node
-	setsA    = nodes       // mixer A: a weight set per node
-	setsB    = depths * 64 // mixer B: per depth and quantised W and N
-	setsC    = depths * 64 // mixer C: per depth and quantised NW and NE
-	nFinal   = 4           // final mixer inputs: A, B, C, bias
-	setsF    = nodes
-	apmB     = 33                  // buckets of an adaptive probability map over the logit
-	apmSets1 = nodes * 8           // map 1: per node and q(W)
-	apmSets  = apmSets1 + nodes*64 // map 2: per node and the gradient prediction, coarse
+	nodes  = 256 // node 0 (the zero decision) and tree nodes 1..255
+	depths = 9   // node depth: 0 for node 0, else the bit length of the tree node
+	apmB   = 33  // buckets of an adaptive probability map over the logit
+
+	maxCtx = nCtx2        // the most hashed contexts of any version
+	maxIn  = 2*maxCtx + 1 // two inputs per context and a bias
 
 	counterInit = uint32(1<<21) << 10 // P = 1/2, count 0
 	biasInput   = 256
@@ -23,35 +17,99 @@ const (
 	weightMax   = 1 << 22
 )
 
-type state struct {
-	t    []uint32 // counters: 22-bit probability << 10 | count
-	mixA []int32
-	mixB []int32
-	mixC []int32
-	mixF []int32
-	apm  []uint16 // 16-bit probabilities, apmB per context
+// A layout is the shape of a version's state.
+type layout struct {
+	nCtx   int // hashed contexts
+	nIn    int // inputs of the first mixers: the contexts and a bias
+	mixers int // first mixers: A, B, C (and D)
+	sets   [4]int
+	nFinal int   // final mixer inputs: the first mixers and a bias
+	maps   []int // contexts of each adaptive probability map
+	// lowNibble, if not 0, has bit j set for each context j that keeps
+	// its value for the decisions after the fourth; the others code those
+	// with their context number alone, so that they do not fill the table
+	// with groups of counters seen once.
+	lowNibble uint64
+	// checked (version 2): a counter is p<<16 | check<<8 | n (16-bit
+	// probability, 8 bits of its context's hash, count), a counter whose
+	// check is not its context's counts as unseen, and each context has a
+	// second input, its logit scaled by its count up to 31, so that the
+	// mixers tell a context seen often from one seen once. Else (version
+	// 1) a counter is p<<10 | n with a 22-bit p.
+	checked bool
 }
 
-func newState(tableBits uint) *state {
-	s := &state{
-		t:    make([]uint32, 1<<tableBits),
-		mixA: make([]int32, setsA*nIn),
-		mixB: make([]int32, setsB*nIn),
-		mixC: make([]int32, setsC*nIn),
-		mixF: make([]int32, setsF*nFinal),
-		apm:  make([]uint16, apmSets*apmB),
+// Version 1: 28 contexts; mixer A per node, B and C per depth and two
+// quantised neighbours; maps per node and q(W), per node and the coarse
+// gradient prediction.
+var layout1 = layout{
+	nCtx: 28, nIn: 29, mixers: 3,
+	sets:   [4]int{nodes, depths * 64, depths * 64},
+	nFinal: 4,
+	maps:   []int{nodes * 8, nodes * 64},
+}
+
+// Version 2 adds the contexts of the fitted linear prediction and its
+// neighbours' errors, checked counters and a second input per context, a
+// mixer D per depth, energy class and the west error, and a map per node
+// and the coarse prediction; most contexts code the decisions after the
+// fourth with their number alone.
+var layout2 = layout{
+	nCtx: nCtx2, nIn: 2*nCtx2 + 1, mixers: 4,
+	sets:    [4]int{nodes, depths * 64, depths * 64, depths * 128},
+	nFinal:  5,
+	maps:    []int{nodes * 8, nodes * 64, nodes * 64},
+	checked: true,
+	lowNibble: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<13 | 1<<22 |
+		1<<28 | 1<<29 | 1<<30 | 1<<31 | 1<<34 | 1<<36,
+}
+
+func layoutOf(version int) *layout {
+	if version == 1 {
+		return &layout1
 	}
+	return &layout2
+}
+
+// fixedBytes is the size of the weights and maps in a state.
+func (l *layout) fixedBytes() int {
+	n := 0
+	for _, s := range l.sets[:l.mixers] {
+		n += 4 * s * l.nIn
+	}
+	n += 4 * nodes * l.nFinal
+	for _, s := range l.maps {
+		n += 2 * s * apmB
+	}
+	return n
+}
+
+type state struct {
+	t   []uint32   // counters: 22-bit probability << 10 | count
+	mix [4][]int32 // mixers A, B, C, D: nIn weights per set
+	fin []int32    // final mixer: nFinal weights per node
+	apm []uint16   // 16-bit probabilities, apmB per context, map after map
+}
+
+func newState(l *layout, tableBits uint) *state {
+	s := &state{t: make([]uint32, 1<<tableBits), fin: make([]int32, nodes*l.nFinal)}
+	n := 0
+	for _, m := range l.maps {
+		n += m
+	}
+	s.apm = make([]uint16, n*apmB)
 	for i := range s.t {
 		s.t[i] = counterInit
 	}
-	for _, m := range [][]int32{s.mixA, s.mixB, s.mixC} {
-		for i := range m {
-			m[i] = weightInit
+	for k := 0; k < l.mixers; k++ {
+		s.mix[k] = make([]int32, l.sets[k]*l.nIn)
+		for i := range s.mix[k] {
+			s.mix[k][i] = weightInit
 		}
 	}
-	for i := range s.mixF {
-		if i%nFinal < 3 {
-			s.mixF[i] = 1 << 16 / 3
+	for i := range s.fin {
+		if i%l.nFinal < l.mixers {
+			s.fin[i] = 1 << 16 / int32(l.mixers)
 		}
 	}
 	for i := range s.apm {
@@ -62,10 +120,10 @@ func newState(tableBits uint) *state {
 
 func (s *state) copyFrom(o *state) {
 	copy(s.t, o.t)
-	copy(s.mixA, o.mixA)
-	copy(s.mixB, o.mixB)
-	copy(s.mixC, o.mixC)
-	copy(s.mixF, o.mixF)
+	for k := range s.mix {
+		copy(s.mix[k], o.mix[k])
+	}
+	copy(s.fin, o.fin)
 	copy(s.apm, o.apm)
 }
 

@@ -68,6 +68,7 @@ func main() {
 	w := flag.Int("w", 0, "width (0: from IDX)")
 	h := flag.Int("h", 0, "height")
 	ch := flag.Int("c", 1, "channels")
+	version := flag.Int("version", cmix.LatestVersion, "engine version")
 	prof := flag.String("cpuprofile", "", "write a CPU profile")
 	flag.Parse()
 	if *prof != "" {
@@ -110,7 +111,7 @@ func main() {
 		}
 	}
 	p := cmix.DefaultParams(W, H, *ch, levels)
-	p.TableBits, p.Limit, p.MixRate, p.MinCount = *tbits, *limit, *rate, *minCount
+	p.TableBits, p.Limit, p.MixRate, p.MinCount, p.Version = *tbits, *limit, *rate, *minCount, *version
 	m, err := cmix.New(p)
 	if err != nil {
 		log.Fatal(err)
