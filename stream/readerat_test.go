@@ -110,7 +110,7 @@ func TestReaderAtGolden(t *testing.T) {
 			if _, _, need := idxHeader(want); need == 0 && bytes.HasPrefix(want, []byte{0, 0, 8, 3}) {
 				recordsAt = 16
 			}
-			checkReaderAt(t, z, want, 784, recordsAt)
+			checkReaderAt(t, z, want, z.Members()[0].Header.RecordSize, recordsAt)
 		})
 	}
 	if indexed < 2 {
