@@ -358,7 +358,39 @@ func TestAppendFrameRejects(t *testing.T) {
 			if b, err := AppendFrame(nil, h, tt.f); err == nil {
 				t.Errorf("AppendFrame accepted %+v: %x", tt.f, b)
 			}
+			if b, err := AppendFrameHeader(nil, h, tt.f); err == nil {
+				t.Errorf("AppendFrameHeader accepted %+v: %x", tt.f, b)
+			}
 		})
+	}
+}
+
+// TestAppendFrameHeader checks that a frame's header followed by its
+// payload is what AppendFrame writes, for the types it takes, and that it
+// refuses the general frames (whose payload has a trailer).
+func TestAppendFrameHeader(t *testing.T) {
+	h := testHeader(false)
+	c := make([]byte, 2*h.RecordSize)
+	c[3] = 7
+	for _, f := range []*Frame{
+		{Type: Stored, Records: 2, DecodedLen: int64(len(c)), CRC: Checksum(c), Payload: c},
+		{Type: Chunk, Records: 2, DecodedLen: int64(len(c)), CRC: Checksum(c), Payload: []byte{1, 2, 3}},
+		{Type: Tail, DecodedLen: 1, CRC: Checksum(c[:1]), Payload: c[:1]},
+	} {
+		whole, err := AppendFrame(nil, h, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := AppendFrameHeader(nil, h, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := append(head, f.Payload...); !bytes.Equal(got, whole) {
+			t.Errorf("%v: header and payload %x, AppendFrame %x", f.Type, got, whole)
+		}
+	}
+	if _, err := AppendFrameHeader(nil, h, &Frame{Type: Zstd, Records: 2, DecodedLen: int64(len(c)), CRC: Checksum(c), Payload: []byte{1}}); err == nil {
+		t.Error("AppendFrameHeader took a zstd frame")
 	}
 }
 

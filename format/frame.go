@@ -187,6 +187,27 @@ func AppendFrame(dst []byte, h *Header, f *Frame) ([]byte, error) {
 	return appendPayload(dst, f.Type, f.Payload), nil
 }
 
+// AppendFrameHeader appends the header of frame f, checked as AppendFrame
+// checks it, but not its payload, which the caller writes after it from
+// where it is: so that a long stored payload is not copied to be written.
+// It refuses Zstd and Brotli frames, whose payload has a trailer
+// (AppendFrame writes them).
+func AppendFrameHeader(dst []byte, h *Header, f *Frame) ([]byte, error) {
+	if f.Type == End || f.Type.IsGeneral() {
+		return dst, fmt.Errorf("format: %v frames are written whole", f.Type)
+	}
+	n := int64(len(f.Payload))
+	if err := checkFrame(h, f.Type, f.Records, f.DecodedLen, n); err != nil {
+		return dst, fmt.Errorf("format: %w", err)
+	}
+	if !f.Type.IsCoded() {
+		if c := Checksum(f.Payload); c != f.CRC {
+			return dst, fmt.Errorf("format: %v frame CRC %#08x, but its payload has CRC %#08x", f.Type, f.CRC, c)
+		}
+	}
+	return appendFrameHeader(dst, f.Type, f.Records, f.DecodedLen, n, f.CRC), nil
+}
+
 // Verify checks decoded, the content a data frame decoded to, against the
 // frame's length and CRC-32C. The error is a *CorruptInputError wrapping
 // ErrChecksum, at the frame's offset.

@@ -97,7 +97,7 @@ func (z *Writer) sampleFits(data []byte) bool {
 	m := z.sampler.encode(z.scratch[:0], z.sample)
 	ml := len(m)
 	z.scratch = m[:0]
-	z.sampleGen.most = z.generalBytes
+	z.sampleGen.most, z.sampleGen.probeMost = z.generalBytes, z.probeBytes()
 	g := z.sampleGen.encode(&z.scratch, probe, z.sample)
 	return ml < min(len(g), len(z.sample))
 }
@@ -208,6 +208,17 @@ func storedFrames(dst []format.Frame, data []byte, chunk, recordSize int) []form
 		dst = append(dst, format.Frame{Type: format.Stored, Records: int64(len(p) / recordSize), DecodedLen: int64(len(p)), CRC: format.Checksum(p), Payload: p})
 	}
 	return dst
+}
+
+// probeBytes is the longest input the probe codes when it is not the
+// level's codec: a chunk (of the model's, codeChunk), or a frame of up to
+// probePieces pieces that sampledIncompressible probes whole. Where the
+// level's codec is the probe, it codes whole frames.
+func (z *Writer) probeBytes() int {
+	if z.lvl.general == probe {
+		return z.generalBytes
+	}
+	return max(z.chunkBytes, probePieces*probePiece)
 }
 
 // Incompressibility is judged from probePieces pieces of probePiece bytes

@@ -59,6 +59,7 @@ type chunkCoder struct {
 	recs1   [][]byte  // one active lane of recs, for the staggered batch
 	lats1   [][]int32
 	order   [][]byte // the chunk's records in decode order, for chunkStart
+	pay     []byte   // the payloads of the last chunk's frames (chunk_limits.go)
 	flag    [1]byte  // a popped escape flag
 }
 

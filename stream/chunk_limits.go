@@ -8,14 +8,25 @@ import "github.com/bbans/bbans/format"
 // coded as two halves instead (recursively), so that every Reader with the
 // default WithDecoderMaxRatio accepts what a Writer writes; a single record
 // is never split.
+//
+// The payloads are appended to the coder's buffer (pay), reused from chunk
+// to chunk: they are valid until the coder codes again.
 func (c *chunkCoder) frames(dst []format.Frame, data []byte) []format.Frame {
+	c.pay = c.pay[:0]
+	return c.appendFrames(dst, data)
+}
+
+func (c *chunkCoder) appendFrames(dst []format.Frame, data []byte) []format.Frame {
 	size := c.model.RecordSize()
-	payload := c.encode(make([]byte, 0, len(data)/4), data)
+	start := len(c.pay)
+	c.pay = c.encode(c.pay, data)
+	payload := c.pay[start:len(c.pay):len(c.pay)]
 	n := len(data) / size
 	if n > 1 && int64(len(data)) > int64(len(payload))*writerMaxRatio {
+		c.pay = c.pay[:start]
 		half := n / 2 * size
-		dst = c.frames(dst, data[:half])
-		return c.frames(dst, data[half:])
+		dst = c.appendFrames(dst, data[:half])
+		return c.appendFrames(dst, data[half:])
 	}
 	f := format.Frame{
 		Type:       format.Chunk,

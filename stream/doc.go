@@ -10,9 +10,10 @@
 // coding", ICLR 2019) coded on a few lanes with a model from package vae
 // (SPEC.md section 5), inside the container of package format (SPEC.md
 // section 4). Chunks are coded and decoded in parallel and emitted in
-// order, so memory stays bounded by the chunk size times about five times
-// the concurrency, plus a few chunks, whatever the input size (Writer and
-// Reader say how much; TestMemoryBound measures it).
+// order, so memory stays bounded by the frame size (a chunk, or the chunks a
+// general-codec frame gathers) times about five times the concurrency, plus
+// a few frames and each thread's codec state, whatever the input size
+// (Writer and Reader say how much; TestMemoryBound measures it).
 //
 // Any input round-trips: a partial record at the end goes into a tail
 // frame, a record the model cannot code (a 7 in binarized data) is escaped

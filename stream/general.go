@@ -58,9 +58,11 @@ type generalEncoder struct {
 	brKey [2]int
 	out   appendWriter // where br writes
 
-	// most is the longest input the encoders are given (the Writer's
-	// largest frame), which bounds the zstd window (zstdWindow).
-	most int
+	// most is the longest input the level's codec is given (the Writer's
+	// largest frame), probeMost the longest the probe is given when it is
+	// not also the level's codec (a chunk, or the whole of a frame it
+	// samples): they bound the zstd windows (zstdWindow).
+	most, probeMost int
 
 	pbuf, gbuf, mbuf []byte // the probe's, the level codec's and the model's payloads
 }
@@ -104,7 +106,11 @@ func (e *generalEncoder) appendCoded(dst []byte, g general, src []byte) []byte {
 		if e.zs == nil {
 			e.zs = map[zstdKey]*zstd.Encoder{}
 		}
-		key := zstdKey{g.zstd, zstdWindow(g.zstd, max(e.most, len(src)))}
+		most := e.most
+		if g == probe && e.probeMost > 0 {
+			most = e.probeMost
+		}
+		key := zstdKey{g.zstd, zstdWindow(g.zstd, max(most, len(src)))}
 		z := e.zs[key]
 		if z == nil {
 			// No content checksum: the frame's CRC-32C covers the content.

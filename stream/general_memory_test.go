@@ -2,9 +2,13 @@ package stream
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/bbans/bbans/format"
 )
 
 // TestZstdWindowSameBytes checks what zstdWindow relies on: a zstd encoder
@@ -48,6 +52,104 @@ func TestZstdWindowDefault(t *testing.T) {
 	}{{zstd.SpeedFastest, 64 << 20, 4 << 20}, {zstd.SpeedDefault, 6272000, 8 << 20}, {zstd.SpeedBestCompression, 0, 8 << 20}, {zstd.SpeedFastest, 10, zstd.MinWindowSize}} {
 		if got := zstdWindow(c.l, c.most); got != c.want {
 			t.Errorf("zstdWindow(%v, %d) = %d, want %d", c.l, c.most, got, c.want)
+		}
+	}
+}
+
+// codecState is the bound Writer's doc states for the memory one encoder
+// of setting g uses while it codes frames of at most frame bytes (what it
+// keeps and what it allocates while it codes): a zstd encoder keeps a
+// history of twice its window W (at least 1 MiB) and tables of a size fixed
+// by the level; a Brotli encoder needs about 5 (quality 9, besides 35 MiB
+// of tables) or 14 (qualities 10 and 11, besides 16 MiB) bytes per byte of
+// its window (2^brotliWindow).
+func codecState(g general, frame int) int64 {
+	const mib = 1 << 20
+	switch g.typ {
+	case format.Zstd:
+		hist := max(2*int64(zstdWindow(g.zstd, frame)), mib)
+		switch g.zstd {
+		case zstd.SpeedFastest:
+			return hist + 3*mib/2
+		case zstd.SpeedDefault:
+			return hist + 5*mib/2
+		case zstd.SpeedBetterCompression:
+			return hist + 11*mib/2
+		}
+		return hist + 36*mib
+	case format.Brotli:
+		w := int64(1) << brotliWindow(frame)
+		if g.brotli <= 9 {
+			return 5*w + 35*mib
+		}
+		return 14*w + 16*mib
+	}
+	return 0
+}
+
+// TestCodecState measures the most live heap a general encoder uses while
+// it codes a frame (what it allocates and keeps), for the setting of every
+// level, against codecState (the figure the Writer's doc gives per
+// thread): zstd on frames of 8 gathered 100-record MNIST chunks and of one
+// 1000-record chunk, Brotli (under 1 MB/s at qualities 10 and 11) on 160
+// KB. Larger windows are measured by BenchmarkCodecState.
+func TestCodecState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("codes 4 MB with zstd, 0.5 MB with Brotli")
+	}
+	seen := map[general]bool{}
+	for n := MinLevel; n <= MaxLevel; n++ {
+		g := levelOf(n).general
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		frames := []int{format.GeneralChunks * 100 * 784, 784000}
+		if g.typ == format.Brotli {
+			frames = []int{160000}
+		}
+		for _, frame := range frames {
+			used := encoderPeak(g, frame)
+			bound := codecState(g, frame)
+			t.Logf("%v, %d-byte frame: %.1f MiB, bound %.1f MiB", g, frame, float64(used)/(1<<20), float64(bound)/(1<<20))
+			if used > bound {
+				t.Errorf("%v, %d-byte frame: the encoder keeps %d bytes, the documented bound is %d", g, frame, used, bound)
+			}
+		}
+	}
+}
+
+// encoderPeak is the most live heap a new encoder of setting g uses while
+// it codes frame bytes of text, its payload not counted.
+func encoderPeak(g general, frame int) int64 {
+	src := pseudoText(frame, uint64(frame))
+	var e generalEncoder
+	e.most = frame
+	used := int64(peakHeap(func() { e.encode(&e.gbuf, g, src) })) - int64(cap(e.gbuf))
+	runtime.KeepAlive(&e)
+	return used
+}
+
+// BenchmarkCodecState reports what TestCodecState measures, for frames up
+// to the 6.3 MB of 8 gathered MNIST chunks of 1000 records: MiB used and
+// the fraction of codecState's bound. It measures, it does not time: run
+// it with -benchtime 1x, e.g.
+//
+//	go test -run '^$' -bench 'BenchmarkCodecState' -benchtime 1x ./stream
+func BenchmarkCodecState(b *testing.B) {
+	seen := map[general]bool{}
+	for n := MinLevel; n <= MaxLevel; n++ {
+		g := levelOf(n).general
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		for _, frame := range []int{160000, 784000, 3136000, format.GeneralChunks * 784000} {
+			b.Run(fmt.Sprintf("%v/frame=%d", g, frame), func(b *testing.B) {
+				used := encoderPeak(g, frame)
+				b.ReportMetric(float64(used)/(1<<20), "MiB")
+				b.ReportMetric(float64(used)/float64(codecState(g, frame)), "of-bound")
+			})
 		}
 	}
 }

@@ -16,10 +16,15 @@ import (
 // its end frame's totals, so damage is an error, never silently wrong
 // output; the data before the damage is returned first.
 //
-// Memory: about 4 frames per frame decoded at once plus 6, a frame being a
-// chunk or, for the general codec, up to format.GeneralChunks chunks;
-// measured by TestMemoryBound (live heap; resident memory can be twice it with Go's
-// default GOGC), and never more than WithDecoderMaxMemory allows.
+// Memory (live heap) is about (4T + 6) F, for T frames decoded at once
+// (the concurrency) and F the largest frame: a chunk, up to
+// format.GeneralChunks chunks for the general codec, up to 1 MiB for the
+// stored frames that merge chunks (each frame queued holds its payload and
+// its content), plus, for each thread, the model coder's
+// scratch (ScratchSizer) and, for Brotli frames, the decoder's window (at
+// most 2F); an embedded model adds its parsed tables. TestMemoryBound
+// measures it; resident memory can be twice it with Go's default GOGC. It
+// is never more than WithDecoderMaxMemory allows.
 //
 // Close a Reader when done with it, as with zstd's decoder: Close stops the
 // goroutines at once. A Reader dropped without Close releases them when the
@@ -276,15 +281,26 @@ func (s *readSession) resolveModel() error {
 func (s *readSession) start(f *format.Frame) (*decJob, error) {
 	j := &decJob{frame: *f, done: make(chan struct{})}
 	j.frame.Payload = nil
+	// With one thread the frame is decoded, and its content consumed,
+	// before the next frame is read over f.Payload: it is used where it
+	// is. With more, frames are read ahead, and each keeps a copy.
+	payload := f.Payload
+	if s.conc > 1 {
+		payload = bytes.Clone(payload)
+	}
 	if f.Type.IsGeneral() {
-		j.payload = bytes.Clone(f.Payload)
+		j.payload = payload
 		j.out = make([]byte, f.DecodedLen)
-		go decodeGeneralJob(j)
+		if s.conc == 1 {
+			decodeGeneralJob(j)
+		} else {
+			go decodeGeneralJob(j)
+		}
 		return j, nil
 	}
 	if f.Type != format.Chunk {
 		// Stored, tail and raw content is the payload, checked by format.
-		j.out = bytes.Clone(f.Payload)
+		j.out = payload
 		close(j.done)
 		return j, nil
 	}
@@ -298,7 +314,7 @@ func (s *readSession) start(f *format.Frame) (*decJob, error) {
 	if err := s.checkScratch(f); err != nil {
 		return nil, err
 	}
-	j.payload = bytes.Clone(f.Payload)
+	j.payload = payload
 	j.out = make([]byte, f.DecodedLen)
 	if s.conc == 1 {
 		decodeChunk(j, s.model, s.coders, s.hdr.Lanes) // the read-ahead goroutine is enough
@@ -310,6 +326,7 @@ func (s *readSession) start(f *format.Frame) (*decJob, error) {
 
 func decodeChunk(j *decJob, m Model, coders chan *chunkCoder, lanes int) {
 	defer close(j.done)
+	defer func() { j.payload = nil }() // not held while the content waits to be read
 	c := <-coders
 	if c == nil || c.lanes != lanes {
 		c = newChunkCoder(m, lanes)
@@ -325,6 +342,7 @@ func decodeChunk(j *decJob, m Model, coders chan *chunkCoder, lanes int) {
 // decodeGeneralJob decodes a Zstd or Brotli frame's payload.
 func decodeGeneralJob(j *decJob) {
 	defer close(j.done)
+	defer func() { j.payload = nil }()
 	if err := decodeGeneral(j.frame.Type, j.out, j.payload); err != nil {
 		j.err = &format.CorruptInputError{Offset: j.frame.Offset, Reason: j.frame.Type.String() + " payload: " + err.Error(), Err: format.ErrChecksum}
 		return

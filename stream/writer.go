@@ -24,18 +24,28 @@ import (
 // points where Flush was called, never of the concurrency or of scheduling
 // (writer_header.go says how the header is decided).
 //
-// Memory is bounded by the chunk size, whatever the input size: at most 5
-// chunks per chunk in flight (its records; its message, payload and frame,
-// each up to a chunk for records that do not compress) plus 8 (the chunk
-// being filled, chunks held while the header is decided, a stored run of up
-// to 1 MiB and its frame), measured by TestMemoryBound. That is live
-// heap; with Go's default GOGC the process's resident memory can reach
-// twice it. That is without the general codec (WithGeneralCodec(false)).
-// With it, frames gather up to format.GeneralChunks chunks and the Zstd and
-// Brotli encoders keep state of their own: TestMemoryBound measured about
-// 90 MB for 480 KB chunks of compressible bytes at the default level (20 MB
-// for random bytes), whatever the concurrency, a bound this doc does not
-// yet make smaller. Add the index the Writer ends the archive with (WithIndex): 8
+// Memory (live heap) is bounded by the frame size F whatever the input
+// size, F being a chunk or, with the general codec, the up to
+// format.GeneralChunks chunks it gathers into one frame: about (5T + 8) F
+// (for each chunk in flight its records, payloads and frame; the chunk
+// being filled, chunks held while the header is decided, a frame being
+// gathered) plus 1 MiB (a stored run), plus, for each of the T threads
+// (the concurrency), the model coder's scratch (ScratchSizer) and the
+// general codec's state. With W the smallest power of two that holds F
+// (at most 4 MiB for zstd at levels 1-2 and 8 MiB above, 16 MiB for
+// Brotli) and H = max(2W, 1 MiB), that state is H + 1.5 MiB at levels 1-2,
+// H + 2.5 MiB at 3-5, H + 5.5 MiB at 6-9, H + 36 MiB at 10-11, 5W + 35 MiB
+// at 12 (Brotli 9) and 14W + 16 MiB at 13-19 (Brotli 10 and 11), plus from
+// level 3 the probe's (zstd's fastest, H + 1.5 MiB with W for a chunk, at
+// least 256 KiB). A codec's state is made when a thread first uses it: for
+// MNIST chunks of 1000 records at the default level, Brotli on gathered
+// frames (text, tables) takes about 130 MiB a thread (a 6.3 MB frame,
+// W = 8 MiB), while on records the model codes only the probe runs (3.5
+// MiB); levels up to 11, or WithGeneralCodec(false), need far less. TestMemoryBound
+// measures the whole, TestCodecState the codecs' state. An embedded model
+// adds its compression, once. That is live heap; with Go's default GOGC
+// the process's resident memory can reach twice it. Add the index the
+// Writer ends the archive with (WithIndex): 8
 // to 20 bytes per chunk, at most format.MaxIndexPayload. A Writer is used
 // by one goroutine at a time, except for Progress.
 type Writer struct {
@@ -389,18 +399,38 @@ func (z *Writer) writeFrame(f *format.Frame) error {
 	if err := z.start(); err != nil {
 		return err
 	}
-	b, err := format.AppendFrame(z.out[:0], &z.hdr, f)
+	// The header, then the payload from where it is (a stored run of up
+	// to 1 MiB is not copied to be written).
+	b, err := format.AppendFrameHeader(z.out[:0], &z.hdr, f)
 	if err != nil {
 		z.err = err
 		return err
 	}
 	z.totals.Add(f)
 	z.coding.add(f)
-	z.index.add(f, len(b))
+	z.index.add(f, len(b)+len(f.Payload))
 	if err := z.writeOut(b); err != nil {
 		return err
 	}
+	if err := z.writeBytes(f.Payload); err != nil {
+		return err
+	}
 	z.doneIn.Add(f.DecodedLen)
+	return nil
+}
+
+// writeBytes writes p, bytes of a frame the Writer does not keep (unlike
+// writeOut's, whose buffer it reuses).
+func (z *Writer) writeBytes(p []byte) error {
+	if len(p) == 0 {
+		return nil
+	}
+	n, err := z.w.Write(p)
+	z.doneOut.Add(int64(n))
+	if err != nil {
+		z.err = err
+		return err
+	}
 	return nil
 }
 
@@ -461,7 +491,7 @@ func (z *Writer) encode(j *encJob) {
 	}
 	ge := <-z.gens
 	defer func() { z.gens <- ge }()
-	ge.most = z.generalBytes
+	ge.most, ge.probeMost = z.generalBytes, z.probeBytes()
 	j.frames = z.codeChunk(j.frames[:0], j.data, c, ge)
 	if len(j.frames) == 1 && j.frames[0].Type == format.Stored {
 		if j.store {
@@ -470,18 +500,33 @@ func (z *Writer) encode(j *encJob) {
 		}
 		j.frames = storedFrames(j.frames[:0], j.data, j.hdr.ChunkBytes(), z.recordSize)
 	}
-	defer func() {
-		for i := range j.frames {
-			j.frames[i].Payload = nil // it may be ge's buffer, which the next chunk reuses
-		}
-	}()
+	// A coded frame's payload is in a buffer of the coder or of ge, which
+	// the next chunk reuses: it is copied into out. A stored frame's is
+	// the chunk's records, which the job holds anyway: out gets only its
+	// header, and emit writes the records from where they are.
 	for i := range j.frames {
+		f := &j.frames[i]
 		n := len(j.out)
-		if j.out, j.err = format.AppendFrame(j.out, &j.hdr, &j.frames[i]); j.err != nil {
+		if f.Type == format.Stored {
+			j.out, j.err = format.AppendFrameHeader(j.out, &j.hdr, f)
+		} else {
+			j.out, j.err = format.AppendFrame(j.out, &j.hdr, f)
+			f.Payload = nil
+		}
+		if j.err != nil {
 			return
 		}
 		j.lens = append(j.lens, len(j.out)-n)
 	}
+}
+
+// size is the length of the job's frames in the archive.
+func (j *encJob) size() int {
+	n := len(j.out)
+	for i := range j.frames {
+		n += len(j.frames[i].Payload) // stored frames': the others are nil
+	}
+	return n
 }
 
 // finishOldest waits for the oldest chunk in flight and writes it, or holds

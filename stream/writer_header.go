@@ -96,7 +96,7 @@ func (z *Writer) modelPays() bool {
 	}
 	with, records := 0, 0
 	for _, j := range z.pending {
-		with += len(j.out)
+		with += j.size()
 		records += len(j.data) / z.recordSize
 	}
 	without := 0
@@ -193,6 +193,9 @@ func (z *Writer) emit(j *encJob) error {
 	defer func() { z.free = append(z.free, j.data[:0]) }()
 	if z.merge && !z.keeps(j) {
 		per := z.hdr.ChunkRecords * z.recordSize
+		if z.run == nil {
+			z.run = z.bufOf(per) // not grown by append, which leaves copies behind
+		}
 		for p := j.data; len(p) > 0; {
 			take := min(per-len(z.run), len(p))
 			z.run = append(z.run, p[:take]...)
@@ -208,17 +211,19 @@ func (z *Writer) emit(j *encJob) error {
 	if err := z.flushRun(); err != nil { // a coded frame after stored records
 		return err
 	}
-	n, err := z.w.Write(j.out)
-	z.doneOut.Add(int64(n))
-	if err != nil {
-		z.err = err
-		return err
-	}
+	out := j.out
 	for i := range j.frames {
 		f := &j.frames[i]
+		if err := z.writeBytes(out[:j.lens[i]]); err != nil {
+			return err
+		}
+		out = out[j.lens[i]:]
+		if err := z.writeBytes(f.Payload); err != nil { // a stored frame's
+			return err
+		}
 		z.totals.Add(f)
 		z.coding.add(f)
-		z.index.add(f, j.lens[i])
+		z.index.add(f, j.lens[i]+len(f.Payload))
 		z.doneIn.Add(f.DecodedLen)
 	}
 	return nil
@@ -233,7 +238,7 @@ func (z *Writer) keeps(j *encJob) bool {
 	if !j.general() && (z.storeOnly || !j.coded()) {
 		return false
 	}
-	return len(j.out)+z.runHeader <= len(j.data)
+	return j.size()+z.runHeader <= len(j.data)
 }
 
 // flushRun writes the stored run as one frame.
