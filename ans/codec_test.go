@@ -15,8 +15,17 @@ type step struct {
 	pop  func(m *Message) error
 }
 
-// randomStep returns a random codec operation on a random lane.
-func randomStep(r *rand.Rand, lanes int, g *GaussianBuckets) step {
+// newCategorical makes the categorical of a random step at precision prec.
+type newCategorical func(r *rand.Rand, prec uint) *Categorical
+
+// freshCategorical is a new random categorical over up to 256 symbols.
+func freshCategorical(r *rand.Rand, prec uint) *Categorical {
+	return randomCategorical(r, 1+r.IntN(min(256, 1<<prec)), prec)
+}
+
+// randomStep returns a random codec operation on a random lane; cat makes
+// its categoricals.
+func randomStep(r *rand.Rand, lanes int, g *GaussianBuckets, cat newCategorical) step {
 	lane := r.IntN(lanes)
 	switch r.IntN(5) {
 	case 0: // primitive
@@ -70,7 +79,7 @@ func randomStep(r *rand.Rand, lanes int, g *GaussianBuckets) step {
 		}
 	case 3: // categorical, direct lookup or binary search, scalar or bytes
 		prec := uint(1 + r.IntN(24))
-		c := randomCategorical(r, 1+r.IntN(min(256, 1<<prec)), prec)
+		c := cat(r, prec)
 		syms := make([]byte, r.IntN(30))
 		for i := range syms {
 			syms[i] = byte(r.IntN(c.N()))
@@ -169,7 +178,7 @@ func TestRandomInterleavings(t *testing.T) {
 	for lanes := 1; lanes <= 64; lanes++ {
 		steps := make([]step, 200)
 		for i := range steps {
-			steps[i] = randomStep(r, lanes, gs[r.IntN(len(gs))])
+			steps[i] = randomStep(r, lanes, gs[r.IntN(len(gs))], freshCategorical)
 		}
 		m := NewMessage(lanes)
 		runProgram(t, m, steps)
