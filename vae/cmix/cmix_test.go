@@ -330,21 +330,24 @@ func TestParams(t *testing.T) {
 
 // FuzzUnmarshal checks that any bytes give a model or an error of this
 // package, and that a small model that loads codes a record. Every model
-// carries 1.4 MB of weights and maps, so an input that gets as far as its
-// state costs milliseconds: the seeds are the smallest files there are (an
-// unprimed model, whose state zstd shrinks to a few hundred bytes, and one
-// primed on a single record), so that most mutations fail within the header
-// or the zstd frame and the fuzzer gets through many of them.
+// carries 1.4 MB (version 1) or 3.1 MB (version 2) of weights and maps, so
+// an input that gets as far as its state costs milliseconds: the seeds are
+// the smallest files of each version (an unprimed model, whose state zstd
+// shrinks to a few hundred bytes, and one primed on a single record), so
+// that most mutations fail within the header or the zstd frame and the
+// fuzzer gets through many of them.
 func FuzzUnmarshal(f *testing.F) {
 	lv := []byte{0, 1}
-	for _, train := range [][]byte{nil, {0, 1, 1, 0}} {
-		m := newPrimed(f, 2, 2, 1, lv, MinTableBits, train)
-		b, err := m.MarshalBinary()
-		if err != nil {
-			f.Fatal(err)
+	for _, v := range []int{1, LatestVersion} {
+		for _, train := range [][]byte{nil, {0, 1, 1, 0}} {
+			m := newPrimedV(f, v, 2, 2, 1, lv, MinTableBits, train)
+			b, err := m.MarshalBinary()
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+			f.Add(b[:len(b)/2])
 		}
-		f.Add(b)
-		f.Add(b[:len(b)/2])
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Unmarshal(b)
