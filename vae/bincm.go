@@ -227,6 +227,7 @@ type bcmMix struct {
 	arPS    []uint32
 	st12    [1 << 12]int16
 	ev      []int16
+	fast    bcmFast
 }
 
 // bcmParams are one regime's mixing weights and primed counters.
@@ -260,6 +261,7 @@ func (m *bcmMix) derive() {
 		p0, p1 = 1<<16-p0, 1<<16-p1
 		m.ev[2*c] = int16(bcmCost[min(p0>>4, 1<<12-1)] - bcmCost[min(p1>>4, 1<<12-1)])
 	}
+	m.deriveFast()
 }
 
 // bcmIn is what the adaptive part gives a pixel: the counters'
@@ -408,7 +410,8 @@ func (m *bcmMix) probs(pr []uint16, r int, idx []uint16, u []int16, rec []byte, 
 }
 
 // pop pops record rec from lane pixel by pixel, adapting s as it goes:
-// adapt and probs in one walk.
+// adapt and probs in one walk. It is the reference that popFast, the
+// coder's path, equals.
 func (s *bcmState) pop(msg *ans.Message, lane int, m *bcmMix, idx []uint16, u []int16, rec []byte, w int) {
 	var k bcmCursor
 	var pr [1]uint16
@@ -540,7 +543,7 @@ func (c *bcmCoder) Push(m *ans.Message, lane, slot int, rec []byte) {
 }
 
 func (c *bcmCoder) Pop(m *ans.Message, lane, slot int, rec []byte) {
-	c.s.pop(m, lane, c.m, c.idx[slot*c.R:(slot+1)*c.R], c.slotU(slot), rec, c.W)
+	c.s.popFast(m, lane, c.m, c.idx[slot*c.R:(slot+1)*c.R], c.slotU(slot), rec, c.W)
 }
 
 func (c *bcmCoder) Cost(slot int, rec []byte, f func(freq uint32, prec uint)) {

@@ -1,0 +1,115 @@
+package vae
+
+// The fast path of bernoulli-cm's decoder: the arithmetic of bcmState.pop
+// (the reference, which TestBinCMFastPop compares against bit for bit)
+// laid out for speed. Decoding is one chain of dependent steps (a pixel's
+// contexts need the bits before it), so the walk is written to keep that
+// chain short, as ContextMix's fast path is:
+//
+//   - the ANS pops go through ans.BitPopper, which the compiler inlines
+//     (ans.PopBernoulli of one bit costs a call and its checks);
+//   - the weight sets are fixed-size int64 rows with the bias input 256
+//     folded in, read through an array pointer with a masked index, and
+//     the squash, evidence and net tables are arrays too, so that no
+//     look-up has a bounds check.
+
+import "github.com/bbans/bbans/ans"
+
+// bcmSetsPadded is bcmSets rounded up to a power of two, so that a
+// masked set index needs no bounds check.
+const bcmSetsPadded = 512
+
+// bcmSqPadded is bcmSqLen rounded up to a power of two.
+const bcmSqPadded = 8192
+
+// bcmRow is one weight set as int64: the products with the mixer inputs
+// are the reference's, term for term, and the last is the bias weight
+// times 256.
+type bcmRow [bcmInputs]int64
+
+// bcmFast is the runtime form of a bcmMix that the fast path reads.
+type bcmFast struct {
+	arPS   *[arTableLen]uint32
+	squash *[bcmSqPadded]uint16
+	ev     *[2 << bcmBits2]int16
+	rows   [bcmRegimes]*[bcmSetsPadded]bcmRow
+}
+
+// deriveFast builds m.fast from the tables derive made.
+func (m *bcmMix) deriveFast() {
+	f := &m.fast
+	f.arPS = (*[arTableLen]uint32)(m.arPS)
+	f.squash = new([bcmSqPadded]uint16)
+	copy(f.squash[:], m.squash)
+	f.ev = (*[2 << bcmBits2]int16)(m.ev)
+	for r := range f.rows {
+		rows := new([bcmSetsPadded]bcmRow)
+		w := m.reg[r].weights
+		for s := range bcmSets {
+			for j := range bcmInputs {
+				rows[s][j] = int64(w[s*bcmInputs+j])
+			}
+			rows[s][bcmInputs-1] *= 256
+		}
+		f.rows[r] = rows
+	}
+}
+
+// mixRow is bcmMix.mix on the fast tables: P(1) of a pixel with net
+// entry ps, counter stretches s0, s1, set pixels nbc and count bucket
+// cnt, and the raw logits uu of the pixel, right of it (uu[0], uu[1])
+// and below it (uu[w], uu[w+1]).
+func (f *bcmFast) mixRow(rows *[bcmSetsPadded]bcmRow, ps uint32, s0, s1 int16, nbc, cnt uint8, uu []int16, w int) uint16 {
+	a := int32(int16(ps >> 16))
+	set := (int(nbc)*bcmArSets+bcmArBucket(a))*bcmCntSets + int(cnt)
+	wt := &rows[set&(bcmSetsPadded-1)]
+	dot := wt[0]*int64(a) + wt[1]*int64(s0) + wt[2]*int64(s1) +
+		wt[3]*int64(uu[0]) + wt[4]*int64(uu[1]) + wt[5]*int64(uu[w]) +
+		wt[6]*int64(uu[w+1]) + wt[7]
+	return f.squash[(min(max(dot>>16, -bcmStMax), bcmStMax)+bcmStMax)&(bcmSqPadded-1)]
+}
+
+// popFast is pop on the fast path.
+func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, u []int16, rec []byte, w int) {
+	var k bcmCursor
+	var ev int64
+	f := &m.fast
+	limit := m.limit
+	r := s.regime()
+	if limit > 0 {
+		s.dirty[r] = true
+	}
+	rows := f.rows[r]
+	t2, t3 := s.t2[r], s.t3[r]
+	d := msg.BitPopper(lane)
+	for y := 0; y < len(rec); y += w {
+		row, ri := rec[y:y+w], idx[y:y+w]
+		ri = ri[:len(row)]
+		k.startRow()
+		for x := range row {
+			c3 := k.c3
+			ps := f.arPS[bcmARCtx(c3)*arIdxLen+int(ri[x])]
+			var b uint8
+			if c3 == 0 {
+				b = uint8(d.Pop(uint16(ps)))
+				d.Renorm()
+			} else {
+				c2 := bcmC2(c3)
+				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
+				o := y + x
+				p := f.mixRow(rows, ps, m.st12[*p2>>20], m.st12[*p3>>20], bcmNbCount(c3), bcmCntBucket[*p3&1023], u[o:o+w+2:o+w+2], w)
+				b = uint8(d.Pop(p))
+				d.Renorm()
+				ev += int64(f.ev[(c2<<1|uint32(b))&(2<<bcmBits2-1)])
+				if limit > 0 {
+					*p2 = bcmLearn(*p2, b, limit)
+					*p3 = bcmLearn(*p3, b, limit)
+				}
+			}
+			row[x] = b
+			k.next(x, b)
+		}
+	}
+	d.Close()
+	s.score += ev - s.score>>2
+}

@@ -1,0 +1,72 @@
+package vae
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/bbans/bbans/ans"
+	"github.com/bbans/bbans/vae/dataset"
+)
+
+// TestBinCMFastPop codes a chunk of test images with mnist-bin-cm under
+// random decoder logits, then pops it twice, with the reference pop and
+// with popFast: each record, the message left and the adaptive state
+// (counters and regime score) must be the same. It then pops random
+// records from a random message both ways, which reaches contexts the
+// digits do not.
+func TestBinCMFastPop(t *testing.T) {
+	m, err := Builtin("mnist-bin-cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := dataset.Binarize(mnistOrSkip(t, "test").Slice(0, 24), dataset.Threshold)
+	R := m.RecordSize()
+	g := dataset.SplitMix64{State: 5}
+	order := make([][]byte, d.Len())
+	outs := make([][]int32, d.Len())
+	for i := range order {
+		order[i] = d.Record(i)
+		outs[i] = make([]int32, R)
+		for j := range outs[i] {
+			outs[i][j] = int32(g.Next() % arIdxLen)
+		}
+	}
+	newCoder := func() *bcmCoder {
+		c := m.Lik.(*bcmTablesT).NewCoder(&m.Arch, 1).(*bcmCoder)
+		c.ChunkStart(nil)
+		return c
+	}
+	enc := newCoder()
+	enc.ChunkStart(order)
+	msg := ans.NewMessage(1)
+	for i := len(order) - 1; i >= 0; i-- {
+		enc.SetParams(0, outs[i])
+		enc.Push(msg, 0, 0, order[i])
+	}
+	random := ans.NewMessage(1)
+	for range 4096 {
+		random.Push(0, uint32(g.Next()%256), 1, 8)
+	}
+	for k, start := range []*ans.Message{msg, random} {
+		ref, fast := newCoder(), newCoder()
+		mr, mf := start.Clone(), start.Clone()
+		a, b := make([]byte, R), make([]byte, R)
+		for i := range order {
+			ref.SetParams(0, outs[i])
+			fast.SetParams(0, outs[i])
+			ref.s.pop(mr, 0, ref.m, ref.idx[:R], ref.slotU(0), a, ref.W)
+			fast.s.popFast(mf, 0, fast.m, fast.idx[:R], fast.slotU(0), b, fast.W)
+			if !bytes.Equal(a, b) || k == 0 && !bytes.Equal(a, order[i]) {
+				t.Fatalf("message %d record %d: popFast gives another record", k, i)
+			}
+		}
+		if !mr.Equal(mf) || ref.s.score != fast.s.score {
+			t.Fatalf("message %d: popFast leaves another message or score (%d, %d)", k, ref.s.score, fast.s.score)
+		}
+		for r := range bcmRegimes {
+			if *ref.s.t2[r] != *fast.s.t2[r] || *ref.s.t3[r] != *fast.s.t3[r] {
+				t.Fatalf("message %d: popFast leaves other counters in regime %d", k, r)
+			}
+		}
+	}
+}
