@@ -59,7 +59,7 @@ const (
 	bcmWeightMax = 1 << 24
 	bcmMaxLimit  = 1023    // largest count limit
 	bcmInit      = 1 << 31 // a counter's initial state: probability 1/2, count 0
-	bcmQuiet     = 255     // bcmIn.cnt of a pixel coded with the net alone
+	bcmQuiet     = 7       // bcmIn.cnt of a pixel coded with the net alone
 	// bcmMaxWidth is the widest image: rows are kept as bit masks with
 	// pixel x at bit x+3, and a window reads up to x+6.
 	bcmMaxWidth = 57
@@ -265,11 +265,30 @@ func (m *bcmMix) derive() {
 }
 
 // bcmIn is what the adaptive part gives a pixel: the counters'
-// stretches, the set pixels among W, N, NW, NE and the count bucket
-// (bcmQuiet for a pixel coded with the net alone).
+// stretches, and in ctx the pixel's BernoulliAR context (bits 0-9, which
+// hold W, N, NW, NE) and the count bucket (bits 10-12, bcmQuiet for a
+// pixel coded with the net alone). Six bytes, and the encoder's Push
+// needs no context walk of its own.
 type bcmIn struct {
-	s        [2]int16
-	nbc, cnt uint8
+	s   [2]int16
+	ctx uint16
+}
+
+// bcmNbMask selects W, NW, N, NE among BernoulliAR's context bits
+// (arOffsets' order: W, WW, NW, N, NN, NE, ...).
+const bcmNbMask = 1<<0 | 1<<2 | 1<<3 | 1<<5
+
+func (in bcmIn) ar() int     { return int(in.ctx & (arContexts - 1)) }
+func (in bcmIn) cnt() uint8  { return uint8(in.ctx >> 10) }
+func (in bcmIn) nbc() uint8  { return uint8(bits.OnesCount16(in.ctx & bcmNbMask)) }
+func (in bcmIn) quiet() bool { return in.ctx>>10 == bcmQuiet }
+
+// bcmQuietIn is what a pixel coded with the net alone gets.
+func bcmQuietIn(c3 uint32) bcmIn { return bcmIn{ctx: uint16(bcmARCtx(c3)) | bcmQuiet<<10} }
+
+// bcmActiveIn is the bcmIn of a pixel with context c3 and counters v2, v3.
+func (m *bcmMix) bcmActiveIn(c3, v2, v3 uint32) bcmIn {
+	return bcmIn{s: [2]int16{m.st12[v2>>20], m.st12[v3>>20]}, ctx: uint16(bcmARCtx(c3)) | uint16(bcmCntBucket[v3&1023])<<10}
 }
 
 // bcmInput gathers a pixel's mixer inputs and weight set from ps (its
@@ -277,7 +296,7 @@ type bcmIn struct {
 // at pixel i of rows of w.
 func bcmInput(ps uint32, in bcmIn, u []int16, i, w int) (xs [bcmInputs]int32, set int) {
 	a := int32(int16(ps >> 16))
-	set = (int(in.nbc)*bcmArSets+bcmArBucket(a))*bcmCntSets + int(in.cnt)
+	set = (int(in.nbc())*bcmArSets+bcmArBucket(a))*bcmCntSets + int(in.cnt())
 	u = u[i : i+w+2]
 	xs = [bcmInputs]int32{a, int32(in.s[0]), int32(in.s[1]), int32(u[0]), int32(u[1]), int32(u[w]), int32(u[w+1]), 256}
 	return
@@ -287,7 +306,7 @@ func bcmInput(ps uint32, in bcmIn, u []int16, i, w int) (xs [bcmInputs]int32, se
 // the intermediate array (the coding paths).
 func (m *bcmMix) mix(g *bcmParams, ps uint32, in bcmIn, u []int16, i, w int) uint16 {
 	a := int32(int16(ps >> 16))
-	set := (int(in.nbc)*bcmArSets+bcmArBucket(a))*bcmCntSets + int(in.cnt)
+	set := (int(in.nbc())*bcmArSets+bcmArBucket(a))*bcmCntSets + int(in.cnt())
 	wt := g.weights[set*bcmInputs:][:bcmInputs]
 	u = u[i : i+w+2]
 	dot := int64(wt[0])*int64(a) + int64(wt[1])*int64(in.s[0]) + int64(wt[2])*int64(in.s[1]) +
@@ -372,11 +391,11 @@ func (s *bcmState) adapt(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, limit
 		k.startRow()
 		for x, b := range row {
 			if c3 := k.c3; c3 == 0 {
-				in[x].cnt = bcmQuiet
+				in[x] = bcmQuietIn(c3)
 			} else {
 				c2 := bcmC2(c3)
 				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
-				in[x] = bcmIn{s: [2]int16{m.st12[*p2>>20], m.st12[*p3>>20]}, nbc: bcmNbCount(c3), cnt: bcmCntBucket[*p3&1023]}
+				in[x] = m.bcmActiveIn(c3, *p2, *p3)
 				ev += int64(m.ev[c2<<1|uint32(b&1)])
 				if limit > 0 {
 					*p2 = bcmLearn(*p2, b, limit)
@@ -390,7 +409,8 @@ func (s *bcmState) adapt(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, limit
 }
 
 // probs sets pr to P(1) of every pixel of rec, coded in regime r with
-// logit indices idx and adaptive inputs ins.
+// logit indices idx and adaptive inputs ins: the reference that
+// probsFast, the encoder's path, equals.
 func (m *bcmMix) probs(pr []uint16, r int, idx []uint16, u []int16, rec []byte, w int, ins []bcmIn) {
 	var k bcmCursor
 	g := &m.reg[r]
@@ -399,7 +419,7 @@ func (m *bcmMix) probs(pr []uint16, r int, idx []uint16, u []int16, rec []byte, 
 		k.startRow()
 		for x, b := range row {
 			ps := m.arPS[bcmARCtx(k.c3)*arIdxLen+int(ri[x])]
-			if in[x].cnt == bcmQuiet {
+			if in[x].quiet() {
 				rp[x] = uint16(ps)
 			} else {
 				rp[x] = m.mix(g, ps, in[x], u, y+x, w)
@@ -435,7 +455,7 @@ func (s *bcmState) pop(msg *ans.Message, lane int, m *bcmMix, idx []uint16, u []
 			} else {
 				c2 := bcmC2(c3)
 				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
-				in := bcmIn{s: [2]int16{m.st12[*p2>>20], m.st12[*p3>>20]}, nbc: bcmNbCount(c3), cnt: bcmCntBucket[*p3&1023]}
+				in := m.bcmActiveIn(c3, *p2, *p3)
 				pr[0] = m.mix(g, ps, in, u, y+x, w)
 				ans.PopBernoulli(msg, lane, pr[:], BernoulliPrec, row[x:x+1])
 				b := row[x]
@@ -538,7 +558,7 @@ func (c *bcmCoder) Push(m *ans.Message, lane, slot int, rec []byte) {
 	}
 	i := c.next
 	c.next--
-	c.m.probs(c.pr, int(c.regs[i]), c.idx[slot*c.R:(slot+1)*c.R], c.slotU(slot), rec, c.W, c.ins[i*c.R:(i+1)*c.R])
+	c.m.probsFast(c.pr, int(c.regs[i]), c.idx[slot*c.R:(slot+1)*c.R], c.slotU(slot), c.W, c.ins[i*c.R:(i+1)*c.R])
 	ans.PushBernoulli(m, lane, rec, c.pr, BernoulliPrec)
 }
 

@@ -113,3 +113,19 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 	d.Close()
 	s.score += ev - s.score>>2
 }
+
+// probsFast is probs on the fast path: the prepass's ins hold each
+// pixel's BernoulliAR context, so the walk needs no cursor.
+func (m *bcmMix) probsFast(pr []uint16, r int, idx []uint16, u []int16, w int, ins []bcmIn) {
+	f := &m.fast
+	rows := f.rows[r]
+	ins, idx = ins[:len(pr)], idx[:len(pr)]
+	for i, in := range ins {
+		ps := f.arPS[in.ar()*arIdxLen+int(idx[i])]
+		if in.quiet() {
+			pr[i] = uint16(ps)
+			continue
+		}
+		pr[i] = f.mixRow(rows, ps, in.s[0], in.s[1], in.nbc(), in.cnt(), u[i:i+w+2:i+w+2], w)
+	}
+}

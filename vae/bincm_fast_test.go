@@ -2,6 +2,7 @@ package vae
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/bbans/bbans/ans"
@@ -9,7 +10,8 @@ import (
 )
 
 // TestBinCMFastPop codes a chunk of test images with mnist-bin-cm under
-// random decoder logits, then pops it twice, with the reference pop and
+// random decoder logits (probsFast's probabilities checked against the
+// reference probs), then pops it twice, with the reference pop and
 // with popFast: each record, the message left and the adaptive state
 // (counters and regime score) must be the same. It then pops random
 // records from a random message both ways, which reaches contexts the
@@ -39,8 +41,15 @@ func TestBinCMFastPop(t *testing.T) {
 	enc := newCoder()
 	enc.ChunkStart(order)
 	msg := ans.NewMessage(1)
+	pr := make([]uint16, R)
 	for i := len(order) - 1; i >= 0; i-- {
 		enc.SetParams(0, outs[i])
+		ins, reg := enc.ins[i*R:(i+1)*R], int(enc.regs[i])
+		enc.m.probs(enc.pr, reg, enc.idx[:R], enc.slotU(0), order[i], enc.W, ins)
+		enc.m.probsFast(pr, reg, enc.idx[:R], enc.slotU(0), enc.W, ins)
+		if !slices.Equal(pr, enc.pr) {
+			t.Fatalf("record %d: probsFast gives other probabilities", i)
+		}
 		enc.Push(msg, 0, 0, order[i])
 	}
 	random := ans.NewMessage(1)
@@ -67,6 +76,17 @@ func TestBinCMFastPop(t *testing.T) {
 			if *ref.s.t2[r] != *fast.s.t2[r] || *ref.s.t3[r] != *fast.s.t3[r] {
 				t.Fatalf("message %d: popFast leaves other counters in regime %d", k, r)
 			}
+		}
+	}
+}
+
+// TestBinCMNbMask checks that bcmIn's count of set pixels among W, N,
+// NW, NE, read from the BernoulliAR context, is bcmNbCount of every
+// 20-neighbour context.
+func TestBinCMNbMask(t *testing.T) {
+	for c3 := range uint32(1 << bcmBits3) {
+		if in := bcmQuietIn(c3); in.nbc() != bcmNbCount(c3) || in.ar() != bcmARCtx(c3) {
+			t.Fatalf("context %#x: %d set neighbours, want %d", c3, in.nbc(), bcmNbCount(c3))
 		}
 	}
 }

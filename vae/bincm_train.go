@@ -185,7 +185,7 @@ func (m *bcmMix) fit(g *bcmParams, idx []uint16, rec []byte, w int, ins []bcmIn,
 		for x, b := range row {
 			ps := m.arPS[bcmARCtx(k.c3)*arIdxLen+int(ri[x])]
 			p := uint16(ps)
-			if in[x].cnt != bcmQuiet {
+			if !in[x].quiet() {
 				xs, set := bcmInput(ps, in[x], u, y+x, w)
 				var d int32
 				p, d = m.prob(g, set, &xs)
