@@ -545,7 +545,7 @@ func (c *bcmCoder) ChunkStart(order [][]byte) {
 	for i, rec := range order {
 		r := c.s.regime()
 		c.regs = append(c.regs, uint8(r))
-		c.s.adapt(c.m, r, rec, c.W, c.ins[i*c.R:(i+1)*c.R], c.m.limit)
+		c.s.adaptFast(c.m, r, rec, c.W, c.ins[i*c.R:(i+1)*c.R], c.m.limit)
 	}
 	// Push needs only what the prepass kept; the next ChunkStart resets
 	// the counters it moved.

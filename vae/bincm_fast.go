@@ -69,9 +69,18 @@ func (f *bcmFast) mixRow(rows *[bcmSetsPadded]bcmRow, ps uint32, s0, s1 int16, n
 	return f.squash[(min(max(dot>>16, -bcmStMax), bcmStMax)+bcmStMax)&(bcmSqPadded-1)]
 }
 
+// bcmUp is the part of pixel x's c3 (bcmCursor) that the rows above give,
+// from their masks r1, r2, r3 (pixel x at bit x+3): c3 = r0>>x&7 | bcmUp,
+// r0 the mask of the row so far. Unlike the cursor it needs no state
+// carried from pixel to pixel, so the compiler keeps everything in
+// registers and the walk's chain is the bit, r0 and c3 alone.
+func bcmUp(r1, r2, r3 uint64, x int) uint32 {
+	s := uint(x) & 63
+	return uint32(r1>>s&127)<<3 | uint32(r2>>s&127)<<10 | uint32(r3>>(s+2)&7)<<17
+}
+
 // popFast is pop on the fast path.
 func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, u []int16, rec []byte, w int) {
-	var k bcmCursor
 	var ev int64
 	f := &m.fast
 	limit := m.limit
@@ -82,12 +91,13 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 	rows := f.rows[r]
 	t2, t3 := s.t2[r], s.t3[r]
 	d := msg.BitPopper(lane)
+	var r0, r1, r2, r3 uint64
 	for y := 0; y < len(rec); y += w {
 		row, ri := rec[y:y+w], idx[y:y+w]
 		ri = ri[:len(row)]
-		k.startRow()
+		r3, r2, r1, r0 = r2, r1, r0, 0
 		for x := range row {
-			c3 := k.c3
+			c3 := uint32(r0>>(uint(x)&63)&7) | bcmUp(r1, r2, r3, x)
 			ps := f.arPS[bcmARCtx(c3)*arIdxLen+int(ri[x])]
 			var b uint8
 			if c3 == 0 {
@@ -107,10 +117,47 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 				}
 			}
 			row[x] = b
-			k.next(x, b)
+			r0 |= uint64(b) << (uint(x+3) & 63)
 		}
 	}
 	d.Close()
+	s.score += ev - s.score>>2
+}
+
+// adaptFast is adapt on the fast path: the encoder knows every bit, so a
+// row's mask is made before its pixels are walked, and each pixel's
+// contexts come from the masks alone.
+func (s *bcmState) adaptFast(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, limit uint32) {
+	var ev int64
+	f := &m.fast
+	if limit > 0 {
+		s.dirty[r] = true
+	}
+	t2, t3 := s.t2[r], s.t3[r]
+	var r0, r1, r2, r3 uint64
+	for y := 0; y < len(rec); y += w {
+		row, in := rec[y:y+w], ins[y:y+w]
+		in = in[:len(row)]
+		r3, r2, r1, r0 = r2, r1, r0, 0
+		for x, b := range row {
+			r0 |= uint64(b&1) << (uint(x+3) & 63)
+		}
+		for x, b := range row {
+			c3 := uint32(r0>>(uint(x)&63)&7) | bcmUp(r1, r2, r3, x)
+			if c3 == 0 {
+				in[x] = bcmQuietIn(c3)
+				continue
+			}
+			c2 := bcmC2(c3)
+			p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
+			in[x] = m.bcmActiveIn(c3, *p2, *p3)
+			ev += int64(f.ev[(c2<<1|uint32(b&1))&(2<<bcmBits2-1)])
+			if limit > 0 {
+				*p2 = bcmLearn(*p2, b, limit)
+				*p3 = bcmLearn(*p3, b, limit)
+			}
+		}
+	}
 	s.score += ev - s.score>>2
 }
 

@@ -10,8 +10,8 @@ import (
 )
 
 // TestBinCMFastPop codes a chunk of test images with mnist-bin-cm under
-// random decoder logits (probsFast's probabilities checked against the
-// reference probs), then pops it twice, with the reference pop and
+// random decoder logits (adaptFast's prepass and probsFast's
+// probabilities checked against the references adapt and probs), then pops it twice, with the reference pop and
 // with popFast: each record, the message left and the adaptive state
 // (counters and regime score) must be the same. It then pops random
 // records from a random message both ways, which reaches contexts the
@@ -39,7 +39,18 @@ func TestBinCMFastPop(t *testing.T) {
 		return c
 	}
 	enc := newCoder()
-	enc.ChunkStart(order)
+	enc.ChunkStart(order) // adaptFast
+	ref := newCoder()
+	ins := make([]bcmIn, len(order)*R)
+	for i, rec := range order {
+		if r := ref.s.regime(); r != int(enc.regs[i]) {
+			t.Fatalf("record %d: regime %d, the reference %d", i, enc.regs[i], r)
+		}
+		ref.s.adapt(ref.m, ref.s.regime(), rec, ref.W, ins[i*R:(i+1)*R], ref.m.limit)
+	}
+	if !slices.Equal(ins, enc.ins) || ref.s.score != enc.s.score || *ref.s.t3[0] != *enc.s.t3[0] || *ref.s.t2[1] != *enc.s.t2[1] {
+		t.Fatal("adaptFast gives other inputs, score or counters than adapt")
+	}
 	msg := ans.NewMessage(1)
 	pr := make([]uint16, R)
 	for i := len(order) - 1; i >= 0; i-- {
