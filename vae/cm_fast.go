@@ -18,6 +18,14 @@ package vae
 //     data can mispredict;
 //   - the weight sets are 64-byte rows with the logit scale folded in;
 //   - the ANS pops go through ans.BitPopper, which the compiler inlines.
+//
+// What it does not do, and why: step several lanes' records at once to
+// overlap their table loads. The lanes of a message share one tail
+// (ans.Message), and a pop that renormalises takes the tail's top word,
+// so the lanes' pops must come in exactly the reverse order of the pushes
+// (PopLikelihood: the highest lane first, record by record); interleaving
+// them would change which word each takes. Only chunks, which are
+// separate messages, could be decoded together in one goroutine.
 
 import (
 	"encoding/binary"
