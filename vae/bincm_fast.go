@@ -124,9 +124,9 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 	s.score += ev - s.score>>2
 }
 
-// adaptFast is adapt on the fast path: the encoder knows every bit, so a
-// row's mask is made before its pixels are walked, and each pixel's
-// contexts come from the masks alone.
+// adaptFast is adapt on the fast path: bcmCursor's walk in local
+// variables, which the compiler keeps in registers (the cursor's eight
+// fields live in memory).
 func (s *bcmState) adaptFast(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, limit uint32) {
 	var ev int64
 	f := &m.fast
@@ -139,23 +139,24 @@ func (s *bcmState) adaptFast(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, l
 		row, in := rec[y:y+w], ins[y:y+w]
 		in = in[:len(row)]
 		r3, r2, r1, r0 = r2, r1, r0, 0
+		c3 := uint32(r1&127)<<3 | uint32(r2&127)<<10 | uint32(r3>>2&7)<<17
+		q1, q2, q3 := r1>>7, r2>>7, r3>>5
 		for x, b := range row {
-			r0 |= uint64(b&1) << (uint(x+3) & 63)
-		}
-		for x, b := range row {
-			c3 := uint32(r0>>(uint(x)&63)&7) | bcmUp(r1, r2, r3, x)
 			if c3 == 0 {
-				in[x] = bcmQuietIn(c3)
-				continue
+				in[x] = bcmIn{ctx: bcmQuiet << 10}
+			} else {
+				c2 := bcmC2(c3)
+				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
+				in[x] = m.bcmActiveIn(c3, *p2, *p3)
+				ev += int64(f.ev[(c2<<1|uint32(b&1))&(2<<bcmBits2-1)])
+				if limit > 0 {
+					*p2 = bcmLearn(*p2, b, limit)
+					*p3 = bcmLearn(*p3, b, limit)
+				}
 			}
-			c2 := bcmC2(c3)
-			p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
-			in[x] = m.bcmActiveIn(c3, *p2, *p3)
-			ev += int64(f.ev[(c2<<1|uint32(b&1))&(2<<bcmBits2-1)])
-			if limit > 0 {
-				*p2 = bcmLearn(*p2, b, limit)
-				*p3 = bcmLearn(*p3, b, limit)
-			}
+			r0 |= uint64(b&1) << (uint(x+3) & 63)
+			c3 = c3>>1&^(1<<2|1<<9|1<<16) | uint32(b&1)<<2 | uint32(q1&1)<<9 | uint32(q2&1)<<16 | uint32(q3&1)<<19
+			q1, q2, q3 = q1>>1, q2>>1, q3>>1
 		}
 	}
 	s.score += ev - s.score>>2

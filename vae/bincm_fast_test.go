@@ -101,3 +101,88 @@ func TestBinCMNbMask(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBinCMPaths times bernoulli-cm's coding paths against their
+// references on the same 64 test images under random decoder logits, so
+// that one run gives each fast path's speed-up: the decoder's pop, the
+// encoder's prepass (adapt) and its probabilities (probs). Each op is one
+// image; the state is reset every 64, outside the timing.
+func BenchmarkBinCMPaths(b *testing.B) {
+	m, err := Builtin("mnist-bin-cm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, _ := dataset.Binarize(mnistOrSkip(b, "test").Slice(0, 64), dataset.Threshold)
+	R := m.RecordSize()
+	g := dataset.SplitMix64{State: 5}
+	out := make([]int32, R)
+	for j := range out {
+		out[j] = int32(g.Next() % arIdxLen)
+	}
+	c := m.Lik.(*bcmTablesT).NewCoder(&m.Arch, 1).(*bcmCoder)
+	c.SetParams(0, out)
+	order := make([][]byte, d.Len())
+	for i := range order {
+		order[i] = d.Record(i)
+	}
+	c.ChunkStart(order)
+	msg := ans.NewMessage(1)
+	for i := len(order) - 1; i >= 0; i-- {
+		c.Push(msg, 0, 0, order[i])
+	}
+	ins := slices.Clone(c.ins)
+	rec := make([]byte, R)
+	pops := map[string]func(*ans.Message, int, *bcmMix, []uint16, []int16, []byte, int){
+		"reference": c.s.pop, "fast": c.s.popFast,
+	}
+	adapts := map[string]func(*bcmMix, int, []byte, int, []bcmIn, uint32){
+		"reference": c.s.adapt, "fast": c.s.adaptFast,
+	}
+	for _, path := range []string{"reference", "fast"} {
+		b.Run("pop/"+path, func(b *testing.B) {
+			b.SetBytes(int64(R))
+			pop := pops[path]
+			var mm *ans.Message
+			i := 0
+			for b.Loop() {
+				if i%len(order) == 0 {
+					b.StopTimer()
+					c.ChunkStart(nil)
+					mm = msg.Clone()
+					b.StartTimer()
+				}
+				pop(mm, 0, c.m, c.idx[:R], c.slotU(0), rec, c.W)
+				i++
+			}
+		})
+		b.Run("adapt/"+path, func(b *testing.B) {
+			b.SetBytes(int64(R))
+			adapt := adapts[path]
+			i := 0
+			for b.Loop() {
+				k := i % len(order)
+				if k == 0 {
+					b.StopTimer()
+					c.ChunkStart(nil)
+					b.StartTimer()
+				}
+				adapt(c.m, 0, order[k], c.W, c.ins[k*R:(k+1)*R], c.m.limit)
+				i++
+			}
+		})
+		b.Run("probs/"+path, func(b *testing.B) {
+			b.SetBytes(int64(R))
+			i := 0
+			for b.Loop() {
+				k := i % len(order)
+				in := ins[k*R : (k+1)*R]
+				if path == "fast" {
+					c.m.probsFast(c.pr, 0, c.idx[:R], c.slotU(0), c.W, in)
+				} else {
+					c.m.probs(c.pr, 0, c.idx[:R], c.slotU(0), order[k], c.W, in)
+				}
+				i++
+			}
+		})
+	}
+}
