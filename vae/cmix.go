@@ -81,6 +81,10 @@ func (t *cmixTables) AppendSection(b []byte) []byte {
 }
 
 // Codable reports whether every byte of rec is one of the model's levels.
+// StateBytes is what each coder allocates (counted by ScratchBytes, so
+// that an embedded model's tables are refused before they are made).
+func (t *cmixTables) StateBytes() int64 { return t.m.CoderBytes() }
+
 func (t *cmixTables) Codable(rec []byte) bool { return t.m.Codable(rec) }
 
 func (t *cmixTables) NewCoder(a *Arch, slots int) LikCoder {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/bbans/bbans/stream"
@@ -98,5 +99,22 @@ func TestCMixStream(t *testing.T) {
 	limit := (c.BitsPerByte()*float64(len(data))/8)*1.5 + 4*120 + 300
 	if float64(len(archive)) > limit || c.BitsPerByte() >= math.Log2(float64(len(levels))) {
 		t.Errorf("archive %d bytes, NegELBO %v", len(archive), c)
+	}
+}
+
+// TestCMixScratchBytes holds ScratchBytes to what NewCoder allocates for a
+// cmix model, whose coder's state (counters, weights, maps) dwarfs the
+// per-lane buffers: a stream reader refuses an embedded model by it.
+func TestCMixScratchBytes(t *testing.T) {
+	m, _ := primedCMix(t, 12, 10, []byte{0, 40, 80, 120, 160, 200, 255})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c := m.NewCoder(4)
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(c)
+	got, est := int64(after.TotalAlloc-before.TotalAlloc), m.ScratchBytes(4)
+	if got > est || est > 2*got {
+		t.Errorf("NewCoder allocated %d bytes, ScratchBytes says %d", got, est)
 	}
 }

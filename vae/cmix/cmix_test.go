@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -265,6 +266,25 @@ func TestStateSize(t *testing.T) {
 	}
 	if n := layout2.fixedBytes(); n != 4*81*(256+576+576+1152)+4*256*5+2*33*(2048+16384+16384) {
 		t.Errorf("version 2: weights and maps of %d bytes", n)
+	}
+}
+
+// TestCoderBytes checks that CoderBytes covers what NewCoder allocates and
+// not much more (a caller refuses untrusted models by it).
+func TestCoderBytes(t *testing.T) {
+	for v := 1; v <= LatestVersion; v++ {
+		lv := levelsOf(17)
+		m := newPrimedV(t, v, 9, 7, 3, lv, 16, synth(20, 9, 7, 3, lv, 1))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		c := m.NewCoder()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(c)
+		got, want := int64(after.TotalAlloc-before.TotalAlloc), m.CoderBytes()
+		if got > want || got < want*9/10 {
+			t.Errorf("version %d: NewCoder allocated %d bytes, CoderBytes says %d", v, got, want)
+		}
 	}
 }
 

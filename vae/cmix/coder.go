@@ -1,6 +1,10 @@
 package cmix
 
-import "github.com/bbans/bbans/simd"
+import (
+	"unsafe"
+
+	"github.com/bbans/bbans/simd"
+)
 
 // A BitDecoder gives the decoder's decisions: DecodeBit returns the next
 // decision, which is 1 with probability p1/2^16.
@@ -55,6 +59,24 @@ func (m *Model) NewCoder() *Coder {
 		c.errs = make([]int16, c.psz*m.p.C)
 	}
 	return c
+}
+
+// CoderBytes bounds the memory NewCoder allocates (its state and its
+// record planes), so that a caller given an untrusted model can refuse it
+// before allocating: up to 64 MiB of counters at MaxTableBits. Each slice
+// is counted with a page of rounding, as the Go allocator rounds large
+// objects up to whole pages.
+func (m *Model) CoderBytes() int64 {
+	const page = 8 << 10
+	l := m.lay
+	planes := int64(m.p.W+2*pad) * int64(m.p.H+pad) * int64(m.p.C)
+	n := int64(4)<<m.p.TableBits + int64(l.fixedBytes()) + planes
+	slices := int64(4 + l.mixers) // counters, final weights, maps, planes, mixers
+	if m.p.Version >= 2 {
+		n += 2 * planes // errs
+		slices++
+	}
+	return n + slices*page + int64(unsafe.Sizeof(Coder{})+unsafe.Sizeof(state{}))
 }
 
 // Reset returns the coder to the model's primed state.
