@@ -117,7 +117,7 @@ func TestBuildBinCM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx := base.arLogits(d, 1)
+	idx := base.sampleLogits(d, 1)
 	out := make([]int32, len(idx))
 	for i, v := range idx {
 		out[i] = int32(v)

@@ -125,7 +125,7 @@ func BuildBinCM(base *Model, d *dataset.Dataset, cfg BinCMConfig) (*Model, error
 		for r := range m.reg {
 			say("regime %d: decoder logits of %d held-out images", r, cfg.Holdout)
 			ho := sets[r].Slice(nA, d.Len())
-			idx := base.arLogits(ho, cfg.Seed+uint64(r))
+			idx := base.sampleLogits(ho, cfg.Seed+uint64(r))
 			lr := cfg.LR
 			for e := range cfg.Epochs {
 				var cost, costAR float64
@@ -201,32 +201,4 @@ func (m *bcmMix) fit(g *bcmParams, idx []uint16, rec []byte, w int, ins []bcmIn,
 		}
 	}
 	return cost, costAR
-}
-
-// arLogits draws a latent for every record of d from q(y|s) (SplitMix64
-// standing in for a message's bits) and returns the decoder's logit
-// indices, RecordSize per record, of a BernoulliAR model.
-func (m *Model) arLogits(d *dataset.Dataset, seed uint64) []uint16 {
-	R, dl := m.Arch.RecordSize, m.Arch.Latent
-	out := make([]uint16, d.Len()*R)
-	w := newWorker(m, evalBatch)
-	g := m.buckets
-	rng := dataset.SplitMix64{State: seed}
-	lat := make([]int32, dl)
-	for lo := 0; lo < d.Len(); lo += evalBatch {
-		n := min(evalBatch, d.Len()-lo)
-		for r := range n {
-			w.setRecord(r, d.Record(lo+r))
-		}
-		w.encode(n)
-		for r := range n {
-			for j := range dl {
-				lat[j], _ = drawBucket(g, w.mu[r*dl+j], w.sigma[r*dl+j], uint32(rng.Next()>>(64-m.PosteriorPrec)))
-			}
-			w.setLatent(r, lat)
-		}
-		w.decode(n)
-		copy(out[lo*R:(lo+n)*R], w.lik.(*arCoder).idx[:n*R])
-	}
-	return out
 }

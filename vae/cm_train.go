@@ -115,7 +115,8 @@ func cmSquashTable() []uint16 {
 
 // sampleLogits draws a latent for every record from q(y|s) (SplitMix64
 // standing in for a message's bits) and returns the decoder's logit
-// indices, RecordSize per record.
+// indices, RecordSize per record, of a model whose likelihood coder keeps
+// them (BernoulliAR, ContextMix: logitIndexer).
 func (m *Model) sampleLogits(d *dataset.Dataset, seed uint64) []uint16 {
 	R, dl := m.Arch.RecordSize, m.Arch.Latent
 	out := make([]uint16, d.Len()*R)
@@ -137,10 +138,17 @@ func (m *Model) sampleLogits(d *dataset.Dataset, seed uint64) []uint16 {
 		}
 		// setLatent wrote slot r; the encoder's input is no longer needed.
 		w.decode(n)
-		copy(out[lo*R:(lo+n)*R], w.lik.(*cmCoder).idx[:n*R])
+		copy(out[lo*R:(lo+n)*R], w.lik.(logitIndexer).logitIndices()[:n*R])
 	}
 	return out
 }
+
+// logitIndexer is a likelihood coder that keeps the decoder's logit index
+// of every byte of its slots (slots x RecordSize).
+type logitIndexer interface{ logitIndices() []uint16 }
+
+func (c *cmCoder) logitIndices() []uint16 { return c.idx }
+func (c *arCoder) logitIndices() []uint16 { return c.idx }
 
 // cmCounts are the decisions of the training records: per level, a map
 // from key ctx·256 + node to the counts of 0 and 1.
