@@ -72,7 +72,7 @@ func codecState(g general, frame int) int64 {
 		case zstd.SpeedFastest:
 			return hist + 3*mib/2
 		case zstd.SpeedDefault:
-			return hist + 5*mib/2
+			return hist + 3*mib
 		case zstd.SpeedBetterCompression:
 			return hist + 11*mib/2
 		}

@@ -34,7 +34,7 @@ import (
 // general codec's state. With W the smallest power of two that holds F
 // (at most 4 MiB for zstd at levels 1-2 and 8 MiB above, 16 MiB for
 // Brotli) and H = max(2W, 1 MiB), that state is H + 1.5 MiB at levels 1-2,
-// H + 2.5 MiB at 3-5, H + 5.5 MiB at 6-9, H + 36 MiB at 10-11, 5W + 35 MiB
+// H + 3 MiB at 3-5, H + 5.5 MiB at 6-9, H + 36 MiB at 10-11, 5W + 35 MiB
 // at 12 (Brotli 9) and 14W + 16 MiB at 13-19 (Brotli 10 and 11), plus from
 // level 3 the probe's (zstd's fastest, H + 1.5 MiB with W for a chunk, at
 // least 256 KiB). A codec's state is made when a thread first uses it: for
