@@ -51,13 +51,7 @@ func bcmSquashTable() []uint16 {
 // BuildBinCM returns a BinCM model with base's nets and table (a
 // BernoulliAR model), its adaptive part fitted to the 8-bit images d.
 func BuildBinCM(base *Model, d *dataset.Dataset, cfg BinCMConfig) (*Model, error) {
-	if base.Arch.Likelihood != BernoulliAR {
-		return nil, fmt.Errorf("vae: a bernoulli-cm model builds on a bernoulli-ar model, not %v", base.Arch.Likelihood)
-	}
-	if d.RecordSize != base.Arch.RecordSize {
-		return nil, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, base.Arch.RecordSize)
-	}
-	if err := d.CheckShape(base.Arch.RecordShape()); err != nil {
+	if err := checkARBase("bernoulli-cm", base, d); err != nil {
 		return nil, err
 	}
 	W := base.Arch.RecordShape().RowBytes()

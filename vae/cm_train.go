@@ -42,13 +42,7 @@ var DefaultCMConfig = CMConfig{Alpha: 8, MinCount: 8, Epochs: 3, LR: 0.0005, See
 // BuildContextMix returns a ContextMix model with base's nets (a
 // BernoulliAR model) and tables fitted to the 8-bit records of d.
 func BuildContextMix(base *Model, d *dataset.Dataset, cfg CMConfig) (*Model, error) {
-	if base.Arch.Likelihood != BernoulliAR {
-		return nil, fmt.Errorf("vae: a context-mix model builds on a bernoulli-ar model, not %v", base.Arch.Likelihood)
-	}
-	if d.RecordSize != base.Arch.RecordSize {
-		return nil, fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, base.Arch.RecordSize)
-	}
-	if err := d.CheckShape(base.Arch.RecordShape()); err != nil {
+	if err := checkARBase("context-mix", base, d); err != nil {
 		return nil, err
 	}
 	if cfg.Alpha <= 0 || cfg.MinCount < 1 || cfg.Epochs < 0 || cfg.LR < 0 {
@@ -111,6 +105,18 @@ func cmSquashTable() []uint16 {
 		t[i] = probQ16(sigmoid(float64(i-cmSquashLen/2) / 128))
 	}
 	return t
+}
+
+// checkARBase checks that base, which a lik model is built on, is a
+// BernoulliAR model of d's records.
+func checkARBase(lik string, base *Model, d *dataset.Dataset) error {
+	if base.Arch.Likelihood != BernoulliAR {
+		return fmt.Errorf("vae: a %s model builds on a bernoulli-ar model, not %v", lik, base.Arch.Likelihood)
+	}
+	if d.RecordSize != base.Arch.RecordSize {
+		return fmt.Errorf("vae: %d-byte records for a model of %d", d.RecordSize, base.Arch.RecordSize)
+	}
+	return d.CheckShape(base.Arch.RecordShape())
 }
 
 // sampleLogits draws a latent for every record from q(y|s) (SplitMix64
