@@ -342,13 +342,21 @@ type bcmState struct {
 	t2    [bcmRegimes]*[1 << bcmBits2]uint32
 	t3    [bcmRegimes]*[1 << bcmBits3]uint32
 	dirty [bcmRegimes]bool // counters moved since the last reset
-	score int64            // > 0: the records so far look sampled
+	// The fast paths mark instead the 64-byte lines of C3 they move (bit
+	// j of lines[r] for counters 16j..16j+15) and moved[r] for C2, so
+	// that reset copies only those: a chunk of 1,000 digits moves about
+	// a tenth of C3 (a fifth if sampled), and copying all 4 MiB was a
+	// twentieth of decoding.
+	moved [bcmRegimes]bool
+	lines [bcmRegimes]*[1 << (bcmBits3 - 4 - 6)]uint64
+	score int64 // > 0: the records so far look sampled
 }
 
 func (m *bcmMix) newState() *bcmState {
 	s := &bcmState{}
 	for r := range s.t2 {
 		s.t2[r], s.t3[r] = new([1 << bcmBits2]uint32), new([1 << bcmBits3]uint32)
+		s.lines[r] = new([1 << (bcmBits3 - 4 - 6)]uint64)
 		s.dirty[r] = true
 	}
 	s.reset(m)
@@ -359,11 +367,26 @@ func (m *bcmMix) newState() *bcmState {
 // moved.
 func (s *bcmState) reset(m *bcmMix) {
 	for r := range s.t2 {
-		if s.dirty[r] {
+		lines := s.lines[r]
+		switch {
+		case s.dirty[r]:
 			copy(s.t2[r][:], m.reg[r].primed2)
 			copy(s.t3[r][:], m.reg[r].primed3)
-			s.dirty[r] = false
+		case s.moved[r]:
+			copy(s.t2[r][:], m.reg[r].primed2)
+			t3, p3 := s.t3[r][:], m.reg[r].primed3
+			for k, v := range lines {
+				for v != 0 {
+					j := (k<<6 | bits.TrailingZeros64(v)) << 4
+					copy(t3[j:j+16], p3[j:j+16])
+					v &= v - 1
+				}
+			}
+		default:
+			continue
 		}
+		clear(lines[:])
+		s.dirty[r], s.moved[r] = false, false
 	}
 	s.score = 0
 }

@@ -86,10 +86,10 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 	limit := m.limit
 	r := s.regime()
 	if limit > 0 {
-		s.dirty[r] = true
+		s.moved[r] = true
 	}
 	rows := f.rows[r]
-	t2, t3 := s.t2[r], s.t3[r]
+	t2, t3, lines := s.t2[r], s.t3[r], s.lines[r]
 	d := msg.BitPopper(lane)
 	var r0, r1, r2, r3 uint64
 	for y := 0; y < len(rec); y += w {
@@ -98,12 +98,13 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 		r3, r2, r1, r0 = r2, r1, r0, 0
 		for x := range row {
 			c3 := uint32(r0>>(uint(x)&63)&7) | bcmUp(r1, r2, r3, x)
-			ps := f.arPS[bcmARCtx(c3)*arIdxLen+int(ri[x])]
 			var b uint8
 			if c3 == 0 {
-				b = uint8(d.Pop(uint16(ps)))
+				// The net's context is 0 too: its entry needs no context.
+				b = uint8(d.Pop(uint16(f.arPS[ri[x]])))
 				d.Renorm()
 			} else {
+				ps := f.arPS[bcmARCtx(c3)*arIdxLen+int(ri[x])]
 				c2 := bcmC2(c3)
 				p2, p3 := &t2[c2&(1<<bcmBits2-1)], &t3[c3&(1<<bcmBits3-1)]
 				o := y + x
@@ -114,6 +115,7 @@ func (s *bcmState) popFast(msg *ans.Message, lane int, m *bcmMix, idx []uint16, 
 				if limit > 0 {
 					*p2 = bcmLearn(*p2, b, limit)
 					*p3 = bcmLearn(*p3, b, limit)
+					lines[c3>>10&(1<<(bcmBits3-10)-1)] |= 1 << (c3 >> 4 & 63)
 				}
 			}
 			row[x] = b
@@ -131,9 +133,9 @@ func (s *bcmState) adaptFast(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, l
 	var ev int64
 	f := &m.fast
 	if limit > 0 {
-		s.dirty[r] = true
+		s.moved[r] = true
 	}
-	t2, t3 := s.t2[r], s.t3[r]
+	t2, t3, lines := s.t2[r], s.t3[r], s.lines[r]
 	var r0, r1, r2, r3 uint64
 	for y := 0; y < len(rec); y += w {
 		row, in := rec[y:y+w], ins[y:y+w]
@@ -152,6 +154,7 @@ func (s *bcmState) adaptFast(m *bcmMix, r int, rec []byte, w int, ins []bcmIn, l
 				if limit > 0 {
 					*p2 = bcmLearn(*p2, b, limit)
 					*p3 = bcmLearn(*p3, b, limit)
+					lines[c3>>10&(1<<(bcmBits3-10)-1)] |= 1 << (c3 >> 4 & 63)
 				}
 			}
 			r0 |= uint64(b&1) << (uint(x+3) & 63)

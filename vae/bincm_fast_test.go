@@ -186,3 +186,50 @@ func BenchmarkBinCMPaths(b *testing.B) {
 		})
 	}
 }
+
+// TestBinCMResetLines moves the counters with the fast paths (the
+// encoder's prepass over a chunk of sampled images, which reach more
+// contexts than digits, then the decoder's pops of random records) and
+// checks that each reset, which copies back only the lines they marked,
+// gives the primed state exactly.
+func TestBinCMResetLines(t *testing.T) {
+	m, err := Builtin("mnist-bin-cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dataset.Sample(mnistOrSkip(t, "test").Slice(0, 40), 7)
+	R := m.RecordSize()
+	c := m.Lik.(*bcmTablesT).NewCoder(&m.Arch, 1).(*bcmCoder)
+	primed := func(when string) {
+		t.Helper()
+		for r := range bcmRegimes {
+			if !slices.Equal(c.s.t2[r][:], c.m.reg[r].primed2) || !slices.Equal(c.s.t3[r][:], c.m.reg[r].primed3) {
+				t.Fatalf("%s: regime %d's counters are not the primed ones after reset", when, r)
+			}
+		}
+	}
+	order := make([][]byte, d.Len())
+	for i := range order {
+		order[i] = d.Record(i)
+	}
+	c.ChunkStart(order)
+	c.ChunkStart(nil)
+	primed("after the prepass")
+	g := dataset.SplitMix64{State: 9}
+	out := make([]int32, R)
+	for j := range out {
+		out[j] = int32(g.Next() % arIdxLen)
+	}
+	c.SetParams(0, out)
+	msg := ans.NewMessage(1)
+	for range 4096 {
+		msg.Push(0, uint32(g.Next()%256), 1, 8)
+	}
+	rec := make([]byte, R)
+	for i := range 8 {
+		c.s.score = int64(i%2) * 1000 // both regimes
+		c.s.popFast(msg, 0, c.m, c.idx[:R], c.slotU(0), rec, c.W)
+	}
+	c.ChunkStart(nil)
+	primed("after pops")
+}
