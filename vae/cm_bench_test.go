@@ -33,8 +33,10 @@ func cmBenchRecords(b *testing.B, m *Model, n int) (recs [][]byte, idx [][]uint1
 // decoder outputs, one lane: push (the encoder's side: probabilities of
 // every decision, then the ANS pushes) and pop (the decoder's side, each
 // decision's probability from the bits popped before it), each on the
-// fast path and on cm.go's reference (path=reference), so that the
-// speed-up is a ratio in one run (benchstat -col /path). MB/s counts record bytes; ns/decision is
+// fast path, on the fast path with the Go prob instead of the assembly one
+// (path=fast-go; the same as fast where there is no assembly) and on
+// cm.go's reference (path=reference), so that the speed-ups are ratios in
+// one run (benchstat -col /path). MB/s counts record bytes; ns/decision is
 // the time over the number of binary decisions.
 func BenchmarkCMDecisions(b *testing.B) {
 	m, err := Builtin("mnist-cm")
@@ -62,11 +64,15 @@ func BenchmarkCMDecisions(b *testing.B) {
 		ans.PushBernoulli(msg, 0, sc.dec[:n], sc.probs[:n], BernoulliPrec)
 	}
 	fastPush := func(msg *ans.Message, rec []byte, idx []uint16) { cm.pushRecord(msg, 0, sc, rec, idx) }
+	asm := cmProbAsm
+	defer func() { cmProbAsm = asm }()
 	for _, p := range []struct {
 		name string
+		asm  bool
 		push func(*ans.Message, []byte, []uint16)
 		pop  func(*ans.Message, int, *cmScratch, []byte, []uint16)
-	}{{"fast", fastPush, cm.popRecord}, {"reference", refPush, cm.refPopRecord}} {
+	}{{"fast", asm, fastPush, cm.popRecord}, {"fast-go", false, fastPush, cm.popRecord}, {"reference", asm, refPush, cm.refPopRecord}} {
+		cmProbAsm = p.asm
 		b.Run("push/path="+p.name, func(b *testing.B) {
 			b.ReportAllocs()
 			msg := ans.NewMessage(1)

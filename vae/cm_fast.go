@@ -17,7 +17,12 @@ package vae
 //     without an entry is taken by a conditional move, not a branch the
 //     data can mispredict;
 //   - the weight sets are 64-byte rows with the logit scale folded in;
-//   - the ANS pops go through ans.BitPopper, which the compiler inlines.
+//   - the ANS pops go through ans.BitPopper, which the compiler inlines;
+//   - on amd64 a decision's probability is computed in assembly
+//     (cm_prob_amd64.s, with POPCNT): the compiler keeps prob out of line
+//     and spills most of its values (about 260 instructions a decision,
+//     75 in assembly; 1.15-1.2x both ways, BenchmarkCMDecisions
+//     path=fast against path=fast-go).
 //
 // What it does not do, and why: step several lanes' records at once to
 // overlap their table loads. The lanes of a message share one tail
@@ -25,7 +30,13 @@ package vae
 // so the lanes' pops must come in exactly the reverse order of the pushes
 // (PopLikelihood: the highest lane first, record by record); interleaving
 // them would change which word each takes. Only chunks, which are
-// separate messages, could be decoded together in one goroutine.
+// separate messages, could be decoded together in one goroutine. A format
+// that fixes the order pixel by pixel across a batch's lanes (so that the
+// lanes' pops interleave) was tried and measured 0.85-0.88x of this loop
+// at 4 and 16 lanes: the loop is bound by its work per decision, not by
+// waiting on the tables (it runs at about the same speed with them hot in
+// the cache), so overlapping lanes gains nothing while the per-decision
+// work stays this large.
 
 import (
 	"encoding/binary"
@@ -69,7 +80,7 @@ func newCMFast(cm *cmModel) cmFast {
 		r[7] = int64(w[7]) * 256
 	}
 	for l := 1; l < cmLevels; l++ {
-		f.zero.hdr[l], f.zero.val[l] = cm.tab[l].recAt(0)
+		f.zero.rec[l] = cm.tab[l].recAt(0)
 	}
 	f.zeroConf, f.zeroS = cm.zeroChain.conf, cm.zeroChain.s
 	return f
@@ -77,8 +88,7 @@ func newCMFast(cm *cmModel) cmFast {
 
 // cmPix is what the decisions of one pixel read.
 type cmPix struct {
-	hdr [cmLevels]*cmHdr // the context's record at each level, [0] unused
-	val [cmLevels]*cmVals
+	rec [cmLevels]*cmRec // the context's record at each level, [0] unused
 	u   [4]int64
 	tb  int // t >> 6, at most 7: the set is depth·40 + tb·5 + conf
 }
@@ -104,26 +114,26 @@ func (f *cmFast) prob(px *cmPix, node uint, depth int) uint16 {
 	conf := 0
 	var m uint64 // all ones if the level has the node
 
-	r, v := px.hdr[1], px.val[1]
+	r := px.rec[1]
 	word := binary.LittleEndian.Uint64(r[8*w:])
-	b := int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	b := int64(int8(r[cmHeader+(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
 	m = -(word >> at & 1)
 	s, conf = s^(s^b)&int64(m), conf^(conf^1)&int(m)
-	r, v = px.hdr[2], px.val[2]
+	r = px.rec[2]
 	word = binary.LittleEndian.Uint64(r[8*w:])
-	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	b = int64(int8(r[cmHeader+(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
 	m = -(word >> at & 1)
 	s, conf = s^(s^b)&int64(m), conf^(conf^2)&int(m)
 	s2 := s
-	r, v = px.hdr[3], px.val[3]
+	r = px.rec[3]
 	word = binary.LittleEndian.Uint64(r[8*w:])
-	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	b = int64(int8(r[cmHeader+(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
 	m = -(word >> at & 1)
 	s, conf = s^(s^b)&int64(m), conf^(conf^3)&int(m)
 	s3 := s
-	r, v = px.hdr[4], px.val[4]
+	r = px.rec[4]
 	word = binary.LittleEndian.Uint64(r[8*w:])
-	b = int64(int8(v[(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
+	b = int64(int8(r[cmHeader+(uint(r[32+w])+uint(cmOnes(word&below)))&0xff]))
 	m = -(word >> at & 1)
 	s, conf = s^(s^b)&int64(m), conf^(conf^4)&int(m)
 
@@ -167,12 +177,12 @@ func (sc *cmScratch) rowUp(y int) []uint32 {
 func (cm *cmModel) pixel(px *cmPix, sc *cmScratch, x, y int, c4 uint32, t uint16) {
 	f := &cm.fast
 	if c4 == 0 {
-		px.hdr, px.val = f.zero.hdr, f.zero.val
+		px.rec = f.zero.rec
 	} else {
-		px.hdr[1], px.val[1] = cm.tab[1].recAt(c4 >> 21)
-		px.hdr[2], px.val[2] = cm.tab[2].recAt(c4 >> 15)
-		px.hdr[3], px.val[3] = cm.tab[3].recAt(c4 >> 9)
-		px.hdr[4], px.val[4] = cm.tab[4].recAt(c4)
+		px.rec[1] = cm.tab[1].recAt(c4 >> 21)
+		px.rec[2] = cm.tab[2].recAt(c4 >> 15)
+		px.rec[3] = cm.tab[3].recAt(c4 >> 9)
+		px.rec[4] = cm.tab[4].recAt(c4)
 	}
 	U := sc.w + 1
 	o := y*U + x
@@ -208,7 +218,7 @@ func (cm *cmModel) fastDecisions(sc *cmScratch, rec []byte, idx []uint16) int {
 			if qW|qWW|up[x] == 0 {
 				probs[n] = f.zeroProb(px)
 			} else {
-				probs[n] = f.prob(px, 0, 0)
+				probs[n] = f.probAny(px, 0, 0)
 			}
 			dec[n] = 0
 			n++
@@ -217,7 +227,7 @@ func (cm *cmModel) fastDecisions(sc *cmScratch, rec []byte, idx []uint16) int {
 				node := uint(1)
 				for b := 7; b >= 0; b-- {
 					bit := v >> b & 1
-					probs[n], dec[n] = f.prob(px, node, 8-b), bit
+					probs[n], dec[n] = f.probAny(px, node, 8-b), bit
 					n++
 					node = 2*node + uint(bit)
 				}
@@ -249,7 +259,7 @@ func (cm *cmModel) fastPop(msg *ans.Message, lane int, sc *cmScratch, rec []byte
 			if c4 == 0 {
 				p = f.zeroProb(&px)
 			} else {
-				p = f.prob(&px, 0, 0)
+				p = f.probAny(&px, 0, 0)
 			}
 			bit := d.Pop(p)
 			d.Renorm()
@@ -257,7 +267,7 @@ func (cm *cmModel) fastPop(msg *ans.Message, lane int, sc *cmScratch, rec []byte
 			if bit != 0 {
 				node := uint(1)
 				for depth := 1; depth <= 8; depth++ {
-					bit := d.Pop(f.prob(&px, node, depth))
+					bit := d.Pop(f.probAny(&px, node, depth))
 					d.Renorm()
 					node = 2*node + uint(bit)
 				}
@@ -271,18 +281,15 @@ func (cm *cmModel) fastPop(msg *ans.Message, lane int, sc *cmScratch, rec []byte
 	d.Close()
 }
 
-// cmHdr is a context's header in cmTable.data (its bitmap and counts),
-// and cmVals the values a look-up may read after it (up to cmNodes:
+// cmRec is a context's record in cmTable.data: its header (bitmap and
+// counts) and the values a look-up may read after it (up to cmNodes:
 // newCMTable pads data so that the span stays inside it for every
 // context).
-type (
-	cmHdr  = [cmHeader]byte
-	cmVals = [cmNodes]byte
-)
+type cmRec = [cmHeader + cmNodes]byte
 
-// recAt returns the header and values of context c as fixed-size arrays,
-// so that the look-ups in them need no bounds checks.
-func (t *cmTable) recAt(c uint32) (*cmHdr, *cmVals) {
+// recAt returns the record of context c as a fixed-size array, so that the
+// look-ups in it need no bounds checks.
+func (t *cmTable) recAt(c uint32) *cmRec {
 	off := t.find(uint64(c))
-	return (*cmHdr)(t.data[off : off+cmHeader]), (*cmVals)(t.data[off+cmHeader : off+cmHeader+cmNodes])
+	return (*cmRec)(t.data[off : off+cmHeader+cmNodes])
 }
