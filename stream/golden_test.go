@@ -143,6 +143,9 @@ var goldenCases = []goldenCase{
 	{"cmix-v2", "", func(t testing.TB) Model { return cmixModel(t, 2) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistCrops(t, 424, 448)
 	}},
+	{"cmix-v3", "", func(t testing.TB) Model { return cmixModel(t, 3) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistCrops(t, 448, 472)
+	}},
 }
 
 func goldenPath(name string) string { return filepath.Join("testdata", "golden", name+".bbans") }

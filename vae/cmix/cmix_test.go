@@ -258,14 +258,36 @@ func TestDigest2(t *testing.T) {
 	}
 }
 
+// TestDigest3 pins version 3's probabilities as TestDigest2 does version
+// 2's (colour records: the predictors of a later channel, the mixers
+// selected by channel).
+func TestDigest3(t *testing.T) {
+	lv := levelsOf(200)
+	m := newPrimedV(t, 3, 9, 7, 3, lv, 12, synth(40, 9, 7, 3, lv, 8))
+	dec := encodeAll(m.NewCoder(), synth(10, 9, 7, 3, lv, 9), 9*7*3)
+	h := sha256.New()
+	for _, d := range dec {
+		binary.Write(h, binary.LittleEndian, d)
+	}
+	const want = "6c4a15e187ba3144cffb4e2120b8e4a3a4edc46ab41a1979d748b9183ae6620e"
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		t.Errorf("digest of the decisions %s, want %s", got, want)
+	}
+}
+
 // TestStateSize checks the size of the weights and maps that SPEC.md
 // section 3.6 gives.
 func TestStateSize(t *testing.T) {
-	if n := layout1.fixedBytes(); n != 1383936 {
+	if n := layout1.fixedBytes(1); n != 1383936 {
 		t.Errorf("version 1: weights and maps of %d bytes; SPEC.md says 1,383,936", n)
 	}
-	if n := layout2.fixedBytes(); n != 4*81*(256+576+576+1152)+4*256*5+2*33*(2048+16384+16384) {
+	if n := layout2.fixedBytes(1); n != 4*81*(256+576+576+1152)+4*256*5+2*33*(2048+16384+16384) {
 		t.Errorf("version 2: weights and maps of %d bytes", n)
+	}
+	for c := 1; c <= 3; c++ {
+		if n := layout3.fixedBytes(c); n != 4*121*(1024+576+576+4608)+4*256*5+2*33*(2048+16384+16384)+4*96*9*512*c {
+			t.Errorf("version 3, %d channels: weights, maps and direct maps of %d bytes", c, n)
+		}
 	}
 }
 
@@ -358,7 +380,7 @@ func TestParams(t *testing.T) {
 // fuzzer gets through many of them.
 func FuzzUnmarshal(f *testing.F) {
 	lv := []byte{0, 1}
-	for _, v := range []int{1, LatestVersion} {
+	for _, v := range []int{1, 2, LatestVersion} {
 		for _, train := range [][]byte{nil, {0, 1, 1, 0}} {
 			m := newPrimedV(f, v, 2, 2, 1, lv, MinTableBits, train)
 			b, err := m.MarshalBinary()

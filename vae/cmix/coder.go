@@ -35,6 +35,12 @@ type Coder struct {
 	chk  [maxCtx]uint32 // version 2: each context's check, << 8
 	st   [maxIn]int32   // the counters' logits and the bias
 
+	dirPred [nDir3]int32  // version 3: each predictor's value in half levels
+	dirRow  [nDir3]int    // version 3: each direct map's table for this channel (depth 0)
+	dirSlot [nDir3]uint32 // version 3: each direct map's counter for this decision
+	ch      int           // the channel being coded
+	cls     int           // version 3: the pixel's energy class
+
 	sel    [4]int // the first mixers' selectors (A's is the node)
 	selMap [3]int // the maps' selectors
 	pat    int    // 8 neighbours' pattern bits: mixer A's set when there is no tree
@@ -50,7 +56,7 @@ type Coder struct {
 
 // NewCoder returns a coder in the model's primed state, adapting.
 func (m *Model) NewCoder() *Coder {
-	c := &Coder{m: m, s: newState(m.lay, m.p.TableBits), adapt: true}
+	c := &Coder{m: m, s: newState(m.lay, m.p.TableBits, m.p.C), adapt: true}
 	c.s.copyFrom(m.primed)
 	c.pw = m.p.W + 2*pad
 	c.psz = c.pw * (m.p.H + pad)
@@ -70,11 +76,14 @@ func (m *Model) CoderBytes() int64 {
 	const page = 8 << 10
 	l := m.lay
 	planes := int64(m.p.W+2*pad) * int64(m.p.H+pad) * int64(m.p.C)
-	n := int64(4)<<m.p.TableBits + int64(l.fixedBytes()) + planes
+	n := int64(4)<<m.p.TableBits + int64(l.fixedBytes(m.p.C)) + planes
 	slices := int64(4 + l.mixers) // counters, final weights, maps, planes, mixers
 	if m.p.Version >= 2 {
 		n += 2 * planes // errs
 		slices++
+	}
+	if l.nDir > 0 {
+		slices++ // direct maps
 	}
 	return n + slices*page + int64(unsafe.Sizeof(Coder{})+unsafe.Sizeof(state{}))
 }
@@ -195,9 +204,6 @@ func clampLogit(d int64) int32 {
 // mapPerNode is how many contexts each map has per node.
 var mapPerNode = [3]int{8, 64, 64}
 
-// setsPerDepth is how many sets mixers B, C and D have per depth.
-var setsPerDepth = [4]int{0, 64, 64, 128}
-
 // predict sets c.p, the probability of a 1 for the decision at tree node
 // (0 for the first decision) of the given depth, whose counters are at
 // local within each context's group.
@@ -226,6 +232,9 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 		}
 	}
 	c.st[n-1] = biasInput
+	if l.nDir > 0 {
+		c.direct(node, depth)
+	}
 	st := c.st[:n]
 	c.wf = c.s.fin[node*l.nFinal : node*l.nFinal+l.nFinal]
 	wf := c.wf
@@ -236,8 +245,11 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 			if c.m.tree == 0 {
 				j = c.pat
 			}
+			if l.byCh {
+				j = j*MaxChannels + c.ch
+			}
 		} else {
-			j = depth*setsPerDepth[k] + c.sel[k]
+			j = depth*l.perDepth[k] + c.sel[k]
 		}
 		w := c.s.mix[k][j*n : j*n+n]
 		c.w[k] = w
@@ -291,6 +303,9 @@ func (c *Coder) update(bit uint8) {
 			}
 			t[k] = uint32(p)<<10 | n
 		}
+	}
+	if l.nDir > 0 {
+		c.updateDirect(y, limit)
 	}
 	// A mixer whose output was within errSkip/2^16 of the decision learns
 	// too little to be worth the time (most decisions of sparse images).

@@ -32,6 +32,7 @@ func clampTo(v, hi int) int {
 func (c *Coder) contexts(i, x, y, ch int) {
 	m := c.m
 	pw := c.pw
+	c.ch = ch
 	pl := c.planes[ch*c.psz : (ch+1)*c.psz]
 	W, WW := int(pl[i-1]), int(pl[i-2])
 	N, NW, NE := int(pl[i-pw]), int(pl[i-pw-1]), int(pl[i-pw+1])

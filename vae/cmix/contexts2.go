@@ -27,7 +27,8 @@ func (c *Coder) contexts2(i, ch int, pl []uint8, W, N, NW, NE, WW, NN, grad int)
 	q := &m.q
 	var x [linInputs]int32
 	cls := m.linInputsAt(c.planes, c.psz, c.pw, i, ch, &x)
-	pr := m.linPredict(&x, ch, cls)
+	acc := m.linAcc(&x, ch, cls)
+	pr := clampTo(int((acc+1<<(linShift-1))>>linShift), hi)
 	c.pred = pr
 	pw := c.pw
 	el := c.errs[ch*c.psz : (ch+1)*c.psz]
@@ -56,5 +57,9 @@ func (c *Coder) contexts2(i, ch int, pl []uint8, W, N, NW, NE, WW, NN, grad int)
 	k[39] = key(39, ch, pr>>2, cls, int(q[W])<<3|int(q[N]), int(q[NW])<<3|int(q[NE]), 0, 0)
 	c.sel[3] = cls<<4 | dW
 	c.selMap[2] = pr >> m.coarse
+	if m.lay.nDir > 0 {
+		c.sel[3] |= ch << 7
+		c.contexts3(i, ch, cls, pl, acc)
+	}
 	_ = grad
 }

@@ -14,11 +14,16 @@
 //
 // The arithmetic has versions, stored in the model (SPEC.md section 3.6):
 // version 1 as first built, kept so that its models and archives decode;
-// version 2, which new models get, adds a linear predictor fitted to the
-// training records (its prediction and its errors at the neighbours as
-// contexts, the earlier channels of a pixel among its inputs), counters
-// that check which context they belong to, a confidence input per
-// context, a fourth mixer and a third map.
+// version 2 adds a linear predictor fitted to the training records (its
+// prediction and its errors at the neighbours as contexts, the earlier
+// channels of a pixel among its inputs), counters that check which
+// context they belong to, a confidence input per context, a fourth mixer
+// and a third map; version 3, which new models get, adds direct maps: for
+// each of dozens of predictors (gradients, extrapolations, the fitted
+// prediction corrected by its errors, for colour the earlier channel's
+// step carried over) an adaptive table of how the decision goes given how
+// far the prediction lies from the decision's split, whatever the level,
+// and selects mixers by channel.
 //
 // Bytes are coded as indices into the model's levels (the distinct byte
 // values of the training records): index 0 is one decision ("is it 0"),

@@ -76,6 +76,9 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for _, x := range s.apm {
 		raw = binary.LittleEndian.AppendUint16(raw, x)
 	}
+	for _, x := range s.dir {
+		raw = binary.LittleEndian.AppendUint32(raw, x)
+	}
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return nil, err
@@ -136,7 +139,7 @@ func Unmarshal(b []byte) (*Model, error) {
 	// The largest state: every counter stored (a gap of 0 and 3 bytes, 4
 	// with a check) and the fixed part.
 	lay := layoutOf(p.Version)
-	fixed := lay.fixedBytes()
+	fixed := lay.fixedBytes(p.C)
 	maxRaw := 4 + 4<<p.TableBits + fixed
 	if lay.checked {
 		maxRaw += 1 << p.TableBits
@@ -158,8 +161,9 @@ func Unmarshal(b []byte) (*Model, error) {
 	}
 	if m.lin != nil {
 		copy(m.lin.w, lin)
+		m.fitted = true
 	}
-	if err := m.primed.read(m.lay, raw); err != nil {
+	if err := m.primed.read(m.lay, raw, p.C); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -175,14 +179,14 @@ var (
 // concurrent use), limited to the largest state of any model.
 func stateDecoder() (*zstd.Decoder, error) {
 	decOnce.Do(func() {
-		max := uint64(4 + 5<<MaxTableBits + max(layout1.fixedBytes(), layout2.fixedBytes()))
+		max := uint64(4 + 5<<MaxTableBits + max(layout1.fixedBytes(MaxChannels), layout2.fixedBytes(MaxChannels), layout3.fixedBytes(MaxChannels)))
 		decoder, decErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max), zstd.WithDecoderMaxWindow(max))
 	})
 	return decoder, decErr
 }
 
-func (s *state) read(l *layout, raw []byte) error {
-	fixedStateBytes := l.fixedBytes()
+func (s *state) read(l *layout, raw []byte, channels int) error {
+	fixedStateBytes := l.fixedBytes(channels)
 	if len(raw) < 4+fixedStateBytes {
 		return fmt.Errorf("%w: state of %d bytes is truncated", ErrFormat, len(raw))
 	}
@@ -235,6 +239,10 @@ func (s *state) read(l *layout, raw []byte) error {
 	for i := range s.apm {
 		s.apm[i] = binary.LittleEndian.Uint16(raw)
 		raw = raw[2:]
+	}
+	for i := range s.dir {
+		s.dir[i] = binary.LittleEndian.Uint32(raw)
+		raw = raw[4:]
 	}
 	return nil
 }

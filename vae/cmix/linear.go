@@ -54,12 +54,17 @@ func (m *Model) linInputsAt(planes []uint8, psz, pw, i, ch int, x *[linInputs]in
 // linPredict is the prediction, a level index, for the inputs x of
 // channel ch in class cls.
 func (m *Model) linPredict(x *[linInputs]int32, ch, cls int) int {
+	return clampTo(int((m.linAcc(x, ch, cls)+1<<(linShift-1))>>linShift), len(m.p.Levels)-1)
+}
+
+// linAcc is the prediction in units of 2^-linShift levels, unclamped.
+func (m *Model) linAcc(x *[linInputs]int32, ch, cls int) int64 {
 	w := m.lin.w[(ch*linClasses+cls)*linInputs:][:linInputs]
 	var acc int64
 	for j, v := range x {
 		acc += int64(w[j]) * int64(v)
 	}
-	return clampTo(int((acc+1<<(linShift-1))>>linShift), len(m.p.Levels)-1)
+	return acc
 }
 
 func abs32(v int32) int32 {

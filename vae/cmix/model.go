@@ -13,6 +13,7 @@ type Model struct {
 	shift  uint       // 64 - TableBits
 	lay    *layout
 	lin    *linear // version 2: the fitted linear predictor
+	fitted bool    // the predictor has been fitted (or read from a file)
 	primed *state
 }
 
@@ -47,7 +48,7 @@ func New(p Params) (*Model, error) {
 	if n := bits.Len(uint(L - 1)); n > 6 {
 		m.coarse = uint(n - 6)
 	}
-	m.primed = newState(m.lay, p.TableBits)
+	m.primed = newState(m.lay, p.TableBits, p.C)
 	return m, nil
 }
 
@@ -79,8 +80,11 @@ func (m *Model) Codable(rec []byte) bool {
 // progress, if not nil, is called after each record with the number of
 // records done.
 func (m *Model) Prime(data []byte, passes int, progress func(done int)) {
-	if m.lin != nil {
+	if m.lin != nil && !(m.p.Version >= 3 && m.fitted) {
+		// Version 3 fits once: priming again (on held-out records, say)
+		// must not move the predictions the primed contexts were keyed by.
 		m.fitLinear(data)
+		m.fitted = true
 	}
 	c := m.NewCoder()
 	size := m.p.RecordSize()

@@ -8,8 +8,8 @@ const (
 	depths = 9   // node depth: 0 for node 0, else the bit length of the tree node
 	apmB   = 33  // buckets of an adaptive probability map over the logit
 
-	maxCtx = nCtx2        // the most hashed contexts of any version
-	maxIn  = 2*maxCtx + 1 // two inputs per context and a bias
+	maxCtx = nCtx2                // the most hashed contexts of any version
+	maxIn  = 2*maxCtx + nDir3 + 1 // two inputs per context, the direct maps and a bias
 
 	counterInit = uint32(1<<21) << 10 // P = 1/2, count 0
 	biasInput   = 256
@@ -37,6 +37,15 @@ type layout struct {
 	// mixers tell a context seen often from one seen once. Else (version
 	// 1) a counter is p<<10 | n with a 22-bit p.
 	checked bool
+	// nDir (version 3) is the number of direct maps: adaptive counters
+	// per predictor, channel, depth and the predictor's distance from
+	// the decision's split (contexts3.go), one mixer input each.
+	nDir int
+	// perDepth is how many sets mixers B, C and D have per depth; byCh
+	// (version 3) selects mixer A's set by channel as well as node, and
+	// D's by channel (sets of D: perDepth[3] per depth).
+	perDepth [4]int
+	byCh     bool
 }
 
 // Version 1: 28 contexts; mixer A per node, B and C per depth and two
@@ -44,9 +53,10 @@ type layout struct {
 // gradient prediction.
 var layout1 = layout{
 	nCtx: 28, nIn: 29, mixers: 3,
-	sets:   [4]int{nodes, depths * 64, depths * 64},
-	nFinal: 4,
-	maps:   []int{nodes * 8, nodes * 64},
+	sets:     [4]int{nodes, depths * 64, depths * 64},
+	nFinal:   4,
+	maps:     []int{nodes * 8, nodes * 64},
+	perDepth: [4]int{0, 64, 64, 128},
 }
 
 // Version 2 adds the contexts of the fitted linear prediction and its
@@ -56,24 +66,56 @@ var layout1 = layout{
 // fourth with their number alone.
 var layout2 = layout{
 	nCtx: nCtx2, nIn: 2*nCtx2 + 1, mixers: 4,
-	sets:    [4]int{nodes, depths * 64, depths * 64, depths * 128},
-	nFinal:  5,
-	maps:    []int{nodes * 8, nodes * 64, nodes * 64},
-	checked: true,
-	lowNibble: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<13 | 1<<22 |
-		1<<28 | 1<<29 | 1<<30 | 1<<31 | 1<<34 | 1<<36,
+	sets:      [4]int{nodes, depths * 64, depths * 64, depths * 128},
+	nFinal:    5,
+	maps:      []int{nodes * 8, nodes * 64, nodes * 64},
+	checked:   true,
+	lowNibble: lowNibble2,
+	perDepth:  [4]int{0, 64, 64, 128},
+}
+
+const lowNibble2 = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<13 | 1<<22 |
+	1<<28 | 1<<29 | 1<<30 | 1<<31 | 1<<34 | 1<<36
+
+// Version 3 keeps version 2's contexts and adds the direct maps of many
+// predictors (translation-invariant: they learn how the decision goes
+// given where a prediction lies from the split, whatever the level), and
+// selects mixers A and D by channel.
+var layout3 = layout{
+	nCtx: nCtx2, nIn: 2*nCtx2 + nDir3 + 1, mixers: 4,
+	sets:      [4]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels},
+	nFinal:    5,
+	maps:      []int{nodes * 8, nodes * 64, nodes * 64},
+	checked:   true,
+	lowNibble: lowNibble2,
+	nDir:      nDir3,
+	perDepth:  [4]int{0, 64, 64, 128 * MaxChannels},
+	byCh:      true,
 }
 
 func layoutOf(version int) *layout {
-	if version == 1 {
+	switch version {
+	case 1:
 		return &layout1
+	case 2:
+		return &layout2
 	}
-	return &layout2
+	return &layout3
 }
 
-// fixedBytes is the size of the weights and maps in a state.
-func (l *layout) fixedBytes() int {
-	n := 0
+// dirLen is the number of direct-map counters of a state for records of
+// c channels.
+func (l *layout) dirLen(c int) int {
+	if l.nDir == 0 {
+		return 0
+	}
+	return c * dirBlocks * depths * dirW
+}
+
+// fixedBytes is the size of the weights and maps in a state (and, version
+// 3, the direct maps) for records of c channels.
+func (l *layout) fixedBytes(c int) int {
+	n := 4 * l.dirLen(c)
 	for _, s := range l.sets[:l.mixers] {
 		n += 4 * s * l.nIn
 	}
@@ -85,14 +127,21 @@ func (l *layout) fixedBytes() int {
 }
 
 type state struct {
-	t   []uint32   // counters: 22-bit probability << 10 | count
+	t   []uint32   // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
+	dir []uint32   // version 3: direct maps, counters as version 1's
 	mix [4][]int32 // mixers A, B, C, D: nIn weights per set
 	fin []int32    // final mixer: nFinal weights per node
 	apm []uint16   // 16-bit probabilities, apmB per context, map after map
 }
 
-func newState(l *layout, tableBits uint) *state {
+func newState(l *layout, tableBits uint, channels int) *state {
 	s := &state{t: make([]uint32, 1<<tableBits), fin: make([]int32, nodes*l.nFinal)}
+	if l.nDir > 0 {
+		s.dir = make([]uint32, l.dirLen(channels))
+		for i := range s.dir {
+			s.dir[i] = counterInit
+		}
+	}
 	n := 0
 	for _, m := range l.maps {
 		n += m
@@ -120,6 +169,7 @@ func newState(l *layout, tableBits uint) *state {
 
 func (s *state) copyFrom(o *state) {
 	copy(s.t, o.t)
+	copy(s.dir, o.dir)
 	for k := range s.mix {
 		copy(s.mix[k], o.mix[k])
 	}

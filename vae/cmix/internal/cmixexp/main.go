@@ -70,6 +70,7 @@ func main() {
 	ch := flag.Int("c", 1, "channels")
 	version := flag.Int("version", cmix.LatestVersion, "engine version")
 	prof := flag.String("cpuprofile", "", "write a CPU profile")
+	modelPath := flag.String("model", "", "a model file (.bbm) of a cmix model: test it instead of priming one")
 	flag.Parse()
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -117,7 +118,12 @@ func main() {
 		log.Fatal(err)
 	}
 	t0 := cpu()
-	m.Prime(train, *passes, nil)
+	if *modelPath != "" {
+		m = readSection(*modelPath)
+		train = nil
+	} else {
+		m.Prime(train, *passes, nil)
+	}
 	primeT := cpu() - t0
 	mb, _ := m.MarshalBinary()
 	fmt.Printf("model file %d bytes\n", len(mb))
@@ -189,6 +195,26 @@ func main() {
 		}
 	}
 	fmt.Printf("round trip of %d records: %d bad (encode+decode %.2f MB/s)\n", n, bad, float64(n*size)/(cpu()-t2).Seconds()/1e6)
+}
+
+// readSection finds the cmix section in a model file: a u32 length, then
+// bytes that cmix.Unmarshal reads.
+func readSection(path string) *cmix.Model {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for o := 0; o+4 < len(b); o++ {
+		n := int(binary.LittleEndian.Uint32(b[o:]))
+		if n < 64 || o+4+n > len(b) {
+			continue
+		}
+		if m, err := cmix.Unmarshal(b[o+4 : o+4+n]); err == nil {
+			return m
+		}
+	}
+	log.Fatalf("%s: no cmix section", path)
+	return nil
 }
 
 // depthOf returns the depth of decision k of a byte-walk: 0 for a zero
