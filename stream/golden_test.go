@@ -134,6 +134,11 @@ var goldenCases = []goldenCase{
 	{"binarized-cm", "mnist-bin-cm", nil, []WOption{WithChunkRecords(20), WithLanes(3)}, func(t testing.TB) []byte {
 		return append(mnistSlice(t, 400, 420, dataset.Threshold), mnistSlice(t, 420, 440, dataset.Sampled)...)
 	}},
+	// mnist-bin-cm2, the same likelihood with other weights: a sampled
+	// chunk then a threshold one.
+	{"binarized-cm2", "mnist-bin-cm2", nil, []WOption{WithChunkRecords(20), WithLanes(3)}, func(t testing.TB) []byte {
+		return append(mnistSlice(t, 440, 460, dataset.Sampled), mnistSlice(t, 460, 480, dataset.Threshold)...)
+	}},
 	// Adaptive context mixing (SPEC.md section 3.6), each version of its
 	// arithmetic, with the model embedded: a small model primed on 8-bit
 	// MNIST cut to 14x14 records.

@@ -30,6 +30,8 @@ func TestBuiltinTargets(t *testing.T) {
 		// The binarized floors (0.128 and 0.165 for the archive).
 		{"mnist-bin-cm", dataset.Threshold, 0.126},
 		{"mnist-bin-cm", dataset.Sampled, 0.166},
+		{"mnist-bin-cm2", dataset.Threshold, 0.125},
+		{"mnist-bin-cm2", dataset.Sampled, 0.165},
 	} {
 		m, err := Builtin(c.model)
 		if err != nil {

@@ -36,12 +36,13 @@ type trainFlags struct {
 	desc, out, floatOut    string
 	init, base             string
 	threads, countLimit    int
+	bcmRecipe              string
 	force, dropPartial     bool
 }
 
 func runTrain(e *env, args []string) int {
 	tf := trainFlags{data: "mnist", heldout: -1, bin: "none", components: 1, latent: 50, enc: "500", dec: "500",
-		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999, countLimit: int(vae.DefaultBinCMConfig.Limit)}
+		epochs: 100, batch: 100, lr: 1e-3, seed: 1, bucketBits: 12, quantile: 0.9999, countLimit: int(vae.DefaultBinCMConfig.Limit), bcmRecipe: "mnist-bin-cm2"}
 	fs := newFlags(e, "train", "train [DATA|--data mnist|FILE] [--shape WxH[xC]] [--lik L --binarize METHOD --epochs N --seed S arch flags] -o MODEL.bbm")
 	stringFlag(fs, &tf.data, "`DATA`: mnist (60,000 training images, the last 10,000 held out) or an IDX or raw file", "data")
 	intFlag(fs, &tf.recordSize, "read --data as a raw file of `N`-byte records", "record-size")
@@ -53,6 +54,7 @@ func runTrain(e *env, args []string) int {
 	stringFlag(fs, &tf.lik, "`LIKELIHOOD`: cmix (adaptive context mixing, no nets), bernoulli, bernoulli-ar, logistic, logistic-ar, context-mix or bernoulli-cm (default: cmix, or without it bernoulli for binarized data and logistic for other data when net flags are given)", "lik")
 	stringFlag(fs, &tf.base, "context-mix, bernoulli-cm: the bernoulli-ar `MODEL` (built-in name or .bbm file) whose nets to keep (default mnist-bin-ar)", "base")
 	intFlag(fs, &tf.countLimit, "bernoulli-cm: the counters' count limit `N` while coding, 0 to 1023 (0: no adaptation)", "count-limit")
+	stringFlag(fs, &tf.bcmRecipe, "bernoulli-cm: how the weights are fitted, `RECIPE` mnist-bin-cm2 (4 epochs, rounded steps) or mnist-bin-cm (2 epochs, floored steps: rebuilds that model)", "bincm-recipe")
 	intFlag(fs, &tf.components, "logistic mixture components `K`", "components")
 	stringFlag(fs, &tf.enc, "encoder hidden widths, comma separated (`W,...`; empty for none)", "enc")
 	stringFlag(fs, &tf.dec, "decoder hidden widths, comma separated (`W,...`; empty for none)", "dec")

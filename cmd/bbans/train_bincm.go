@@ -21,6 +21,14 @@ func trainBinCM(e *env, tf *trainFlags) int {
 	if tf.countLimit < 0 || tf.countLimit > 1023 {
 		return usageError(e, "train", "--count-limit %d: want 0 (no adaptation) to 1023", tf.countLimit)
 	}
+	cfg, rounded := vae.DefaultBinCMConfig, ", steps rounded"
+	switch tf.bcmRecipe {
+	case "mnist-bin-cm2":
+	case "mnist-bin-cm":
+		cfg, rounded = vae.BinCMConfigV1, ""
+	default:
+		return usageError(e, "train", "--bincm-recipe %q: want mnist-bin-cm2 or mnist-bin-cm", tf.bcmRecipe)
+	}
 	base := tf.base
 	if base == "" {
 		base = "mnist-bin-ar"
@@ -37,7 +45,6 @@ func trainBinCM(e *env, tf *trainFlags) int {
 		return usageError(e, "train", "--lik bernoulli-cm keeps the nets of --base %s, which codes %d-byte records, not %d",
 			base, bm.Arch.RecordSize, tr.RecordSize)
 	}
-	cfg := vae.DefaultBinCMConfig
 	cfg.Seed = tf.seed
 	cfg.Limit = uint32(tf.countLimit)
 	cfg.Holdout = min(cfg.Holdout, tr.Len()/6)
@@ -47,8 +54,8 @@ func trainBinCM(e *env, tf *trainFlags) int {
 		if tf.n > 0 {
 			n = fmt.Sprintf(" -n %d", tf.n)
 		}
-		cfg.Description = fmt.Sprintf("bbans train --lik bernoulli-cm --base %s --data %s --heldout %d%s --count-limit %d --seed %d: adaptive binary context mixing over the nets and table of %s (%v), counters primed on %d records binarized by threshold and sampled, weights fitted on the last %d (%d epochs from lr %d)",
-			base, tf.data, ho.Len(), n, cfg.Limit, tf.seed, base, bm.Arch, tr.Len(), cfg.Holdout, cfg.Epochs, cfg.LR)
+		cfg.Description = fmt.Sprintf("bbans train --lik bernoulli-cm --base %s --data %s --heldout %d%s --count-limit %d --seed %d: adaptive binary context mixing over the nets and table of %s (%v), counters primed on %d records binarized by threshold and sampled, weights fitted on the last %d (%d epochs from lr %d%s)",
+			base, tf.data, ho.Len(), n, cfg.Limit, tf.seed, base, bm.Arch, tr.Len(), cfg.Holdout, cfg.Epochs, cfg.LR, rounded)
 	}
 	start := time.Now()
 	cfg.Progress = func(s string) {
