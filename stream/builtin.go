@@ -24,6 +24,9 @@ const (
 	DefaultModel = "mnist-bin-ar"
 	// DefaultModel8Bit codes other records of its size (8-bit images).
 	DefaultModel8Bit = "mnist-cm"
+	// BestModel8Bit codes them from level BestLevel: adaptive context
+	// mixing, smaller and far slower (both ways) than DefaultModel8Bit.
+	BestModel8Bit = "mnist-cmix"
 )
 
 // preferred is the order in which a Writer with no model tries the built-in
@@ -32,6 +35,32 @@ const (
 // registered model that can code (nearly) every record of its first chunk,
 // so binarized data gets the binarized model and anything else an 8-bit one.
 var preferred = []string{DefaultModel, DefaultModel8Bit, "mnist-ar", "mnist-bin", "mnist"}
+
+// candidates returns the models in the order a Writer with no model tries
+// them: ms, and if best, with BestModel8Bit moved to just before
+// DefaultModel8Bit (binarized records still get DefaultModel).
+func candidates(ms []Model, best bool) []Model {
+	if !best {
+		return ms
+	}
+	at, from := -1, -1
+	for i, m := range ms {
+		switch m.Name() {
+		case DefaultModel8Bit:
+			at = i
+		case BestModel8Bit:
+			from = i
+		}
+	}
+	if at < 0 || from < at {
+		return ms
+	}
+	out := make([]Model, 0, len(ms))
+	out = append(out, ms[:at]...)
+	out = append(out, ms[from])
+	out = append(out, ms[at:from]...)
+	return append(out, ms[from+1:]...)
+}
 
 // builtinOrder returns the built-in model names, preferred ones first, then
 // any others in vae's order.

@@ -151,6 +151,13 @@ var goldenCases = []goldenCase{
 	{"cmix-v3", "", func(t testing.TB) Model { return cmixModel(t, 3) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistCrops(t, 448, 472)
 	}},
+	// The built-in cmix model of 8-bit records (levels 17 to 19), two
+	// chunks so that one starts from the primed state after another
+	// adapted.
+	{"8bit-cmix", "mnist-cmix", nil, []WOption{WithChunkRecords(3), WithLanes(1)}, func(t testing.TB) []byte {
+		d := mnistSlice(t, 448, 454, dataset.None)
+		return append(d, 4, 3) // and a tail
+	}},
 }
 
 func goldenPath(name string) string { return filepath.Join("testdata", "golden", name+".bbans") }

@@ -1,8 +1,11 @@
 package stream
 
 import (
+	"bytes"
 	"errors"
+	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bbans/bbans/ans"
@@ -68,6 +71,61 @@ func TestEmbeddedScratchCounted(t *testing.T) {
 		}
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
 			t.Errorf("records of %d bytes: rejecting the archive allocated %d bytes", size, alloc)
+		}
+	}
+}
+
+// bigScratchModel is the toy model with a coder scratch of need bytes, and
+// counts the coders made.
+type bigScratchModel struct {
+	*toyModel
+	need int64
+	made *atomic.Int32
+}
+
+func (m bigScratchModel) ScratchBytes(int) int64 { return m.need }
+func (m bigScratchModel) NewCoder(lanes int) Coder {
+	m.made.Add(1)
+	return m.toyModel.NewCoder(lanes)
+}
+
+// TestScratchSlots decodes an archive whose model's coders fit only a few
+// at a time in a quarter of the memory bound: the Reader and the ReaderAt
+// decode it with that many coders instead of refusing it, and refuse it
+// when one coder alone does not fit.
+func TestScratchSlots(t *testing.T) {
+	toy := newToyModel()
+	r := rand.New(rand.NewPCG(3, 3))
+	var data []byte
+	for range 64 {
+		data = append(data, toy.sample(r)...)
+	}
+	a, err := EncodeAll(data, nil, WithModel(toy), WithChunkRecords(4), WithGeneralCodec(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mem = 64 << 20
+	for _, c := range []struct {
+		need   int64
+		coders int32 // at most
+		ok     bool
+	}{{mem / 4 / 2, 2, true}, {mem / 4, 1, true}, {mem/4 + 1, 0, false}} {
+		m := bigScratchModel{toy, c.need, new(atomic.Int32)}
+		got, err := DecodeAll(a, nil, WithModels(m), WithDecoderConcurrency(8), WithDecoderMaxMemory(mem))
+		if c.ok != (err == nil) || c.ok && !bytes.Equal(got, data) || !c.ok && !errors.Is(err, format.ErrLimit) {
+			t.Errorf("scratch %d: %v", c.need, err)
+		}
+		if n := m.made.Load(); n > c.coders {
+			t.Errorf("scratch %d: %d coders made, want at most %d", c.need, n, c.coders)
+		}
+		m.made.Store(0)
+		z, err := NewReaderAt(bytes.NewReader(a), int64(len(a)), WithModels(m), WithDecoderConcurrency(8), WithDecoderMaxMemory(mem))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := z.Record(17)
+		if c.ok != (err == nil) || c.ok && !bytes.Equal(rec, data[17*toySize:18*toySize]) {
+			t.Errorf("scratch %d: ReaderAt: %v", c.need, err)
 		}
 	}
 }

@@ -34,6 +34,7 @@ type wOptions struct {
 	noIndex      bool // no index frame (index_writer.go)
 	level        int
 	lanesSet     bool // WithLanes was given: the level does not set them
+	chunkSet     bool // WithChunkRecords was given: the level does not set them
 	noGeneral    bool // WithGeneralCodec(false)
 }
 
@@ -44,8 +45,8 @@ func defaultWOptions() wOptions {
 // WithModel sets the model that codes records. Default: chosen from the
 // first chunk among the registered models of the record size, in order of
 // preference: DefaultModel for binarized records (bytes 0 and 1),
-// DefaultModel8Bit for other 784-byte records. It cannot be changed by
-// Reset.
+// DefaultModel8Bit for other 784-byte records (BestModel8Bit from
+// BestLevel). It cannot be changed by Reset.
 func WithModel(m Model) WOption {
 	return func(o *wOptions) error {
 		if m == nil {
@@ -60,8 +61,8 @@ func WithModel(m Model) WOption {
 }
 
 // WithChunkRecords sets how many records a chunk holds, in [1, 2^24], with
-// record size times chunk records at most 64 MiB. Default
-// DefaultChunkRecords. Larger chunks spread the fixed cost of a chunk over
+// record size times chunk records at most 64 MiB. Default: the level's
+// (WithEncoderLevel), DefaultChunkRecords but at MaxLevel. Larger chunks spread the fixed cost of a chunk over
 // more records; smaller ones give more parallelism on small inputs, less
 // memory and faster random access (a ReaderAt decodes a whole chunk to read
 // one of its records), at the price of rate: each chunk pays the initial
@@ -73,6 +74,7 @@ func WithChunkRecords(n int) WOption {
 			return fmt.Errorf("stream: chunk records %d outside [1, %d]", n, format.MaxChunkRecords)
 		}
 		o.chunkRecords = n
+		o.chunkSet = true
 		return nil
 	}
 }
@@ -178,8 +180,11 @@ func WithDecoderConcurrency(n int) ROption {
 // allocated. The chunk buffers (a payload copy, the decoded content and a
 // message for each chunk queued, decoded or consumed) get n in all, split
 // between them; an embedded model file at most n/4; the coders' scratch
-// (ScratchSizer), one coder per chunk decoded at once, n/4 in all. Default
-// DefaultMaxMemory (1 GiB); at least 1 MiB.
+// (ScratchSizer), one coder per chunk decoded at once, n/4 in all: where
+// fewer coders than the concurrency fit (a cmix model's tables are up to
+// 67 MiB a coder), fewer chunks are decoded at once, at least one, and an
+// archive one coder of whose model needs more than n/4 is rejected.
+// Default DefaultMaxMemory (1 GiB); at least 1 MiB.
 func WithDecoderMaxMemory(n int64) ROption {
 	return func(o *rOptions) error {
 		if n < 1<<20 {

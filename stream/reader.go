@@ -167,6 +167,7 @@ type readSession struct {
 	archives int
 	model    Model
 	coders   chan *chunkCoder
+	scratch  int64 // one coder's scratch (coderSlots)
 }
 
 // decJob is one frame being decoded.
@@ -270,8 +271,10 @@ func (s *readSession) resolveModel() error {
 		return err
 	}
 	s.model = m
-	s.coders = make(chan *chunkCoder, s.conc)
-	for range s.conc {
+	var slots int
+	slots, s.scratch = coderSlots(m, s.hdr.Lanes, s.conc, s.o.maxMemory)
+	s.coders = make(chan *chunkCoder, slots)
+	for range slots {
 		s.coders <- nil // made on first use
 	}
 	return nil
@@ -311,7 +314,7 @@ func (s *readSession) start(f *format.Frame) (*decJob, error) {
 	if err := s.resolveModel(); err != nil {
 		return nil, err
 	}
-	if err := s.checkScratch(f); err != nil {
+	if err := scratchError(f, s.hdr.ModelName, s.hdr.Lanes, s.scratch, s.o.maxMemory); err != nil {
 		return nil, err
 	}
 	j.payload = payload

@@ -48,6 +48,7 @@ type atMember struct {
 	model    Model
 	modelErr error
 	coders   chan *chunkCoder
+	scratch  int64 // one coder's scratch (coderSlots)
 }
 
 // atFrame is one data frame and where its content and records fall.
@@ -331,19 +332,21 @@ func (z *ReaderAt) decodeChunk(m *atMember, fr *format.Frame) ([]byte, error) {
 	}
 	m.once.Do(func() {
 		m.model, m.modelErr = archiveModel(m.Header, &z.o)
-		m.coders = make(chan *chunkCoder, cap(z.sem))
-		for range cap(z.sem) {
+		if m.modelErr != nil {
+			return
+		}
+		var slots int
+		slots, m.scratch = coderSlots(m.model, m.Header.Lanes, cap(z.sem), z.o.maxMemory)
+		m.coders = make(chan *chunkCoder, slots)
+		for range slots {
 			m.coders <- nil // made on first use
 		}
 	})
 	if m.modelErr != nil {
 		return nil, m.modelErr
 	}
-	if sz, ok := m.model.(ScratchSizer); ok {
-		if need, limit := sz.ScratchBytes(m.Header.Lanes), z.o.maxMemory/4/int64(cap(z.sem)); need > limit {
-			return nil, &format.CorruptInputError{Offset: fr.Offset, Err: format.ErrLimit,
-				Reason: fmt.Sprintf("model %q needs %d bytes of coder scratch for %d lanes, more than %d (a quarter of WithDecoderMaxMemory, per concurrent chunk)", m.Header.ModelName, need, m.Header.Lanes, limit)}
-		}
+	if err := scratchError(fr, m.Header.ModelName, m.Header.Lanes, m.scratch, z.o.maxMemory); err != nil {
+		return nil, err
 	}
 	c := <-m.coders
 	if c == nil {

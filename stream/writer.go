@@ -131,6 +131,9 @@ func NewWriter(w io.Writer, opts ...WOption) (*Writer, error) {
 	if !o.lanesSet {
 		o.lanes = levelOf(o.level).lanes
 	}
+	if !o.chunkSet {
+		o.chunkRecords = levelOf(o.level).chunkRecords
+	}
 	z := &Writer{o: o}
 	z.Reset(w)
 	return z, nil
@@ -182,7 +185,14 @@ func (z *Writer) setRecordSize(n int) {
 	}
 	z.generalBytes = z.chunkBytes
 	if !z.o.noGeneral {
-		z.generalBytes = max(z.chunkBytes, min(format.GeneralChunks*z.chunkBytes, maxChunkBytes/n*n))
+		most := maxChunkBytes / n * n
+		if !z.o.chunkSet {
+			// A level's longer chunks are for the model's adaptation:
+			// the general codec's frames stay the default's size (and
+			// so its memory), or one chunk.
+			most = min(most, format.GeneralChunks*DefaultChunkRecords*n)
+		}
+		z.generalBytes = max(z.chunkBytes, min(format.GeneralChunks*z.chunkBytes, most))
 	}
 }
 
@@ -293,7 +303,8 @@ func (z *Writer) newBuf() []byte {
 
 // chooseModel fixes the model when the caller gave none: among the
 // registered models of the record size, in registration order (most
-// specialised first), the first that can code all but a few of the whole
+// specialised first; from BestLevel BestModel8Bit just before
+// DefaultModel8Bit), the first that can code all but a few of the whole
 // records of sample (at most 1% + 1, which are then escaped), else the one
 // that can code the most.
 func (z *Writer) chooseModel(sample []byte) error {
@@ -303,7 +314,7 @@ func (z *Writer) chooseModel(sample []byte) error {
 	records := len(sample) / z.recordSize
 	var best Model
 	bestCoded := -1
-	for _, m := range Models() {
+	for _, m := range candidates(Models(), z.lvl.best8) {
 		if m.RecordSize() != z.recordSize {
 			continue
 		}

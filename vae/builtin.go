@@ -25,6 +25,8 @@ var (
 	mnistBinCMFile []byte
 	//go:embed models/mnist-bin-cm2.bbm
 	mnistBinCM2File []byte
+	//go:embed models/mnist-cmix.bbm
+	mnistCMixFile []byte
 )
 
 // BuiltinInfo describes a built-in model.
@@ -58,6 +60,10 @@ var builtinInfo = []BuiltinInfo{
 	// mnist-bin-cm2 is mnist-bin-cm's likelihood with its weights fitted
 	// better (four epochs, each step rounded instead of floored).
 	{Name: "mnist-bin-cm2", Binarizations: []dataset.Binarization{dataset.Threshold, dataset.Sampled}, file: mnistBinCM2File},
+	// mnist-cmix is adaptive context mixing with no nets (CMix, engine
+	// version 2), primed on the 60,000 training images: the model of
+	// 8-bit records at the highest compression levels.
+	{Name: "mnist-cmix", Binarizations: []dataset.Binarization{dataset.None}, file: mnistCMixFile},
 }
 
 var builtinCache sync.Map // name -> *Model

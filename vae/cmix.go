@@ -162,3 +162,13 @@ func (c *cmixCoder) Cost(_ int, rec []byte, f func(freq uint32, prec uint)) {
 		f(bitFreq(b, c.costProbs[k]), BernoulliPrec)
 	}
 }
+
+// CMixModel returns the adaptive context-mixing model of a CMix model, and
+// nil for a model of another likelihood (for tools that measure it, such as
+// its code length with adaptation off).
+func (m *Model) CMixModel() *cmix.Model {
+	if t, ok := m.Lik.(*cmixTables); ok {
+		return t.m
+	}
+	return nil
+}

@@ -46,7 +46,11 @@ func TestSameIntegersOnEveryLevel(t *testing.T) {
 	}
 	for _, nm := range models {
 		t.Run(nm.name, func(t *testing.T) {
-			d := testImages(t, nm.m, 300)
+			n := 300
+			if nm.m.Arch.Likelihood == CMix {
+				n = traceCMixImages // some 50 times slower per image
+			}
+			d := testImages(t, nm.m, n)
 			var first string
 			for _, l := range simd.Levels() {
 				restore := simd.ForceLevel(l)

@@ -24,7 +24,7 @@ func TestModels(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := m.Hash()
-		line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s+(\S+)\s+(\d+) bytes\s+(\d+)\s.*\s(\d+) bytes(?:  +(\S+))?$`).FindSubmatch(out)
+		line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s+(\S+)\s+(\d+) bytes\s+(\d+)\s.*\s(\d+) bytes(?:  +(\S.*))?$`).FindSubmatch(out)
 		if line == nil {
 			t.Fatalf("no line for %s in:\n%s", name, out)
 		}
@@ -40,7 +40,7 @@ func TestModels(t *testing.T) {
 		if n, _ := strconv.Atoi(string(line[4])); n != len(m.File()) {
 			t.Errorf("%s: file size %d, want %d", name, n, len(m.File()))
 		}
-		def := map[string]string{stream.DefaultModel: "binarized", stream.DefaultModel8Bit: "8-bit"}[name]
+		def := map[string]string{stream.DefaultModel: "binarized", stream.DefaultModel8Bit: "8-bit, levels -1..-16", stream.BestModel8Bit: "8-bit, levels -17..-19"}[name]
 		if string(line[5]) != def {
 			t.Errorf("%s: default for %q, want %q", name, line[5], def)
 		}

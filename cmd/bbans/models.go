@@ -45,7 +45,9 @@ func runModels(e *env, args []string) int {
 		case stream.DefaultModel:
 			def = "binarized"
 		case stream.DefaultModel8Bit:
-			def = "8-bit"
+			def = fmt.Sprintf("8-bit, levels -%d..-%d", stream.MinLevel, stream.BestLevel-1)
+		case stream.BestModel8Bit:
+			def = fmt.Sprintf("8-bit, levels -%d..-%d", stream.BestLevel, stream.MaxLevel)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d bytes\t%d\t%s\t%d bytes\t%s\n", b.Name, hash, m.RecordSize(), m.LatentSize(), dataFor(b, m), len(m.File()), def)
 	}
