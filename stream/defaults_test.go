@@ -11,7 +11,7 @@ import (
 
 // TestDefaultModels checks that a Writer given no model codes binarized
 // records with DefaultModel and 8-bit records with DefaultModel8Bit, or
-// BestModel8Bit from BestLevel, as WithModel's doc and the CLI's help say;
+// BestModel and BestModel8Bit from BestLevel, as WithModel's doc and the CLI's help say;
 // and that the chunk records are the level's unless given.
 func TestDefaultModels(t *testing.T) {
 	binarized := make([]byte, 3*784)
@@ -46,14 +46,14 @@ func TestDefaultModels(t *testing.T) {
 	want := map[string]string{}
 	wantChunks := map[string]int{}
 	for _, level := range []int{DefaultLevel, BestLevel - 1, BestLevel, MaxLevel} {
-		m8, c := DefaultModel8Bit, DefaultChunkRecords
+		m, m8, c := DefaultModel, DefaultModel8Bit, DefaultChunkRecords
 		if level >= BestLevel {
-			m8 = BestModel8Bit
+			m, m8 = BestModel, BestModel8Bit
 		}
 		if level == MaxLevel {
 			c = BestChunkRecords
 		}
-		want[fmt.Sprintf("binarized at %d", level)] = DefaultModel
+		want[fmt.Sprintf("binarized at %d", level)] = m
 		want[fmt.Sprintf("8-bit at %d", level)] = m8
 		wantChunks[fmt.Sprintf("binarized at %d", level)] = c
 		wantChunks[fmt.Sprintf("8-bit at %d", level)] = c
@@ -75,11 +75,11 @@ func TestDefaultModels(t *testing.T) {
 }
 
 // TestCandidates checks the order a Writer with no model tries the
-// registered models in: BestModel8Bit moves to just before
-// DefaultModel8Bit only at the levels that prefer it.
+// registered models in: BestModel and BestModel8Bit move to just before
+// DefaultModel and DefaultModel8Bit only at the levels that prefer them.
 func TestCandidates(t *testing.T) {
 	var ms []Model
-	for _, n := range []string{DefaultModel, DefaultModel8Bit, "mnist-ar", BestModel8Bit, "other"} {
+	for _, n := range []string{DefaultModel, DefaultModel8Bit, "mnist-ar", BestModel8Bit, "other", BestModel} {
 		ms = append(ms, namedModel{n})
 	}
 	names := func(ms []Model) (s []string) {
@@ -88,14 +88,18 @@ func TestCandidates(t *testing.T) {
 		}
 		return s
 	}
-	if diff := cmp.Diff([]string{DefaultModel, DefaultModel8Bit, "mnist-ar", BestModel8Bit, "other"}, names(candidates(ms, false))); diff != "" {
+	if diff := cmp.Diff([]string{DefaultModel, DefaultModel8Bit, "mnist-ar", BestModel8Bit, "other", BestModel}, names(candidates(ms, false))); diff != "" {
 		t.Errorf("not best (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{DefaultModel, BestModel8Bit, DefaultModel8Bit, "mnist-ar", "other"}, names(candidates(ms, true))); diff != "" {
+	if diff := cmp.Diff([]string{BestModel, DefaultModel, BestModel8Bit, DefaultModel8Bit, "mnist-ar", "other"}, names(candidates(ms, true))); diff != "" {
 		t.Errorf("best (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{DefaultModel, DefaultModel8Bit}, names(candidates(ms[:2], true))); diff != "" {
 		t.Errorf("best, without BestModel8Bit (-want +got):\n%s", diff)
+	}
+	// The caller's slice is not reordered.
+	if ms[0].Name() != DefaultModel || ms[5].Name() != BestModel {
+		t.Errorf("candidates changed its argument: %v", names(ms))
 	}
 }
 

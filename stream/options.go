@@ -45,8 +45,8 @@ func defaultWOptions() wOptions {
 // WithModel sets the model that codes records. Default: chosen from the
 // first chunk among the registered models of the record size, in order of
 // preference: DefaultModel for binarized records (bytes 0 and 1),
-// DefaultModel8Bit for other 784-byte records (BestModel8Bit from
-// BestLevel). It cannot be changed by Reset.
+// DefaultModel8Bit for other 784-byte records (BestModel and
+// BestModel8Bit from BestLevel). It cannot be changed by Reset.
 func WithModel(m Model) WOption {
 	return func(o *wOptions) error {
 		if m == nil {

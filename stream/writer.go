@@ -303,8 +303,8 @@ func (z *Writer) newBuf() []byte {
 
 // chooseModel fixes the model when the caller gave none: among the
 // registered models of the record size, in registration order (most
-// specialised first; from BestLevel BestModel8Bit just before
-// DefaultModel8Bit), the first that can code all but a few of the whole
+// specialised first; from BestLevel BestModel and BestModel8Bit just
+// before DefaultModel and DefaultModel8Bit), the first that can code all but a few of the whole
 // records of sample (at most 1% + 1, which are then escaped), else the one
 // that can code the most.
 func (z *Writer) chooseModel(sample []byte) error {
@@ -314,7 +314,7 @@ func (z *Writer) chooseModel(sample []byte) error {
 	records := len(sample) / z.recordSize
 	var best Model
 	bestCoded := -1
-	for _, m := range candidates(Models(), z.lvl.best8) {
+	for _, m := range candidates(Models(), z.lvl.best) {
 		if m.RecordSize() != z.recordSize {
 			continue
 		}

@@ -40,7 +40,7 @@ func TestModels(t *testing.T) {
 		if n, _ := strconv.Atoi(string(line[4])); n != len(m.File()) {
 			t.Errorf("%s: file size %d, want %d", name, n, len(m.File()))
 		}
-		def := map[string]string{stream.DefaultModel: "binarized", stream.DefaultModel8Bit: "8-bit, levels -1..-16", stream.BestModel8Bit: "8-bit, levels -17..-19"}[name]
+		def := map[string]string{stream.DefaultModel: "binarized, levels -1..-16", stream.BestModel: "binarized, levels -17..-19", stream.DefaultModel8Bit: "8-bit, levels -1..-16", stream.BestModel8Bit: "8-bit, levels -17..-19"}[name]
 		if string(line[5]) != def {
 			t.Errorf("%s: default for %q, want %q", name, line[5], def)
 		}

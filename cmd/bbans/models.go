@@ -43,7 +43,9 @@ func runModels(e *env, args []string) int {
 		def := ""
 		switch b.Name {
 		case stream.DefaultModel:
-			def = "binarized"
+			def = fmt.Sprintf("binarized, levels -%d..-%d", stream.MinLevel, stream.BestLevel-1)
+		case stream.BestModel:
+			def = fmt.Sprintf("binarized, levels -%d..-%d", stream.BestLevel, stream.MaxLevel)
 		case stream.DefaultModel8Bit:
 			def = fmt.Sprintf("8-bit, levels -%d..-%d", stream.MinLevel, stream.BestLevel-1)
 		case stream.BestModel8Bit:
