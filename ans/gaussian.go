@@ -126,13 +126,16 @@ type posterior struct {
 func (g *GaussianBuckets) newPosterior(mu, sigma int32) posterior {
 	// Clamp to the documented domain: |mu| <= 256, 2^-16 <= sigma <= 256.
 	mu = min(max(mu, -maxMoment), maxMoment)
-	sigma = min(max(sigma, 1), maxMoment)
 	return posterior{
 		mu:    int64(mu),
-		recip: (1 << 32) / int64(sigma),
+		recip: (1 << 32) / clampSigma(sigma),
 		span:  uint64(1)<<g.prec - uint64(len(g.centres)),
 	}
 }
+
+// clampSigma returns sigma clamped to [2^-16, 256] (Q16), as a posterior
+// uses it.
+func clampSigma(sigma int32) int64 { return int64(min(max(sigma, 1), maxMoment)) }
 
 // cum returns c_j, the cumulative frequency below bucket j, j in [0, 2^k].
 func (g *GaussianBuckets) cum(p *posterior, j int) uint64 {
@@ -181,20 +184,11 @@ func (g *GaussianBuckets) PopPosterior(m *Message, lane int, mu, sigma []int32, 
 	for i := range buckets {
 		p := g.newPosterior(mu[i], sigma[i])
 		slot := uint64(m.Peek(lane, g.prec))
-		// Binary search for the bucket j with c_j <= slot < c_{j+1},
-		// keeping c_lo and c_hi so the interval costs no more evaluations.
-		lo, hi := 0, len(g.centres)
-		clo, chi := uint64(0), uint64(1)<<g.prec
-		for hi-lo > 1 {
-			mid := int(uint(lo+hi) >> 1)
-			if c := g.cum(&p, mid); c <= slot {
-				lo, clo = mid, c
-			} else {
-				hi, chi = mid, c
-			}
-		}
+		// The bucket j with c_j <= slot < c_{j+1}, with c_j and c_{j+1}
+		// so that the interval costs no more evaluations.
+		j, clo, chi := g.searchBucket(&p, clampSigma(sigma[i]), slot)
 		m.Pop(lane, uint32(clo), uint32(chi-clo), g.prec)
-		buckets[i] = int32(lo)
+		buckets[i] = int32(j)
 	}
 }
 
