@@ -77,22 +77,18 @@ func (g *GaussianBuckets) searchBucket(p *posterior, sigma int64, slot uint64) (
 			}
 		}
 	}
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if c := g.cum(p, mid); c <= slot {
-			lo, clo = mid, c
-		} else {
-			hi, chi = mid, c
-		}
-	}
-	return lo, clo, chi
+	return g.bisect(p, slot, lo, hi, clo, chi)
 }
 
 // searchBucketBisect is the plain binary search over all 2^k buckets that
 // searchBucket must agree with (the tests and benchmarks compare them).
 func (g *GaussianBuckets) searchBucketBisect(p *posterior, slot uint64) (j int, clo, chi uint64) {
-	lo, hi := 0, len(g.centres)
-	clo, chi = 0, uint64(1)<<g.prec
+	return g.bisect(p, slot, 0, len(g.centres), 0, uint64(1)<<g.prec)
+}
+
+// bisect halves the bracket [lo, hi) of buckets, with clo = c_lo <= slot <
+// chi = c_hi, down to the one bucket that holds slot.
+func (g *GaussianBuckets) bisect(p *posterior, slot uint64, lo, hi int, clo, chi uint64) (j int, cj, cnext uint64) {
 	for hi-lo > 1 {
 		mid := int(uint(lo+hi) >> 1)
 		if c := g.cum(p, mid); c <= slot {
