@@ -11,8 +11,14 @@
 //	go run ./vae/internal/leanexp -eval test      # prime on the 60,000, measure the test images
 //
 // -only picks variants by name (comma-separated substrings); -chunk is
-// the records per chunk (adaptation reset at each). The decoder logits
-// are cached in -cache (a directory) between runs.
+// the records per chunk (adaptation reset at each); -static also
+// measures each variant with adaptation off (the primed state, frozen).
+// -legal (default) keeps everything the decoder's logits touch static
+// while a chunk is coded, as vae.ChunkStarter requires of a likelihood
+// inside bits-back (the encoder's prepass cannot know the later records'
+// latents): tables whose context has t, and the mixer's weights; only
+// tables over causal bytes adapt. -legal=false measures the unlawful
+// upper bound. The decoder logits are cached in -cache between runs.
 package main
 
 import (
@@ -134,6 +140,9 @@ const ctrInit = ctr(1<<21) << 10
 func ctrP12(s ctr) uint32 { return s >> 20 }
 
 func ctrUpdate(s *ctr, bit uint32, limit uint32) {
+	if limit == 0 {
+		return // adaptation off
+	}
 	n := *s & 1023
 	p := int64(*s >> 10)
 	p += ((int64(bit) << 22) - p) * dt[n] >> 16
@@ -177,6 +186,12 @@ var lv4 = func() (t [256]int) {
 
 var lrShift int32 = 16
 
+// legal keeps, while a chunk is coded, every part of the state that the
+// decoder's logits touch static (vae.ChunkStarter: the adaptive state
+// may depend on the records' bytes only): the tables whose context has
+// t, the mixer's weights and the APM.
+var legal = flag.Bool("legal", true, "freeze the parts of the state that depend on the decoder's logits while coding")
+
 func u(t uint16) int32 { return min(max((int32(t)-256)*16, -2047), 2047) }
 
 // tab is one context table: key(p) < size contexts, 256 nodes each.
@@ -185,6 +200,7 @@ type tab struct {
 	size int
 	key  func(p *px) int
 	zero bool // only the "v != 0" decision (one node per context)
+	t    bool // the context uses the decoder's logits: static while coding (-legal)
 }
 
 type variant struct {
@@ -266,7 +282,8 @@ func (m *model) clone() *model {
 }
 
 // record codes (and adapts to) one record; returns its code length in bits.
-func (m *model) record(rec []byte, ix []uint16, limit uint32, depthBits *[9]float64) float64 {
+func (m *model) record(rec []byte, ix []uint16, limit uint32, depthBits *[9]float64, coding bool) float64 {
+	frozen := coding && *legal
 	const w, h = 28, 28
 	at := func(x, y int) byte {
 		if x < 0 || x >= w || y < 0 {
@@ -342,6 +359,9 @@ func (m *model) record(rec []byte, ix []uint16, limit uint32, depthBits *[9]floa
 				}
 				d := int32(min(max(dot>>16, -2047), 2047))
 				var p16 uint32
+				if m.v.apm && !frozen {
+					log.Fatal("an APM on the mixer's output depends on the decoder's logits: not with -legal")
+				}
 				if m.v.apm {
 					// interpolate the APM at d, average with the mixer.
 					a := m.apm[set*33:]
@@ -372,17 +392,22 @@ func (m *model) record(rec []byte, ix []uint16, limit uint32, depthBits *[9]floa
 				// update
 				p12 := int32(squash(d))
 				err := ((int32(bit) << 12) - p12) * m.v.lr
+				if frozen {
+					err = 0
+				}
 				for i := range j {
 					wv[i] += (in[i]*err + 1<<(lrShift-1)) >> lrShift
 				}
 				for k := range nt {
-					if st[k] != nil {
+					if st[k] != nil && !(frozen && m.v.tabs[k].t) {
 						ctrUpdate(st[k], bit, limit)
 					}
 				}
 				if m.v.twoRate {
 					for k := range nt {
-						ctrUpdate(st[nt+k], bit, min(limit, 4))
+						if !(frozen && m.v.tabs[k].t) {
+							ctrUpdate(st[nt+k], bit, min(limit, 4))
+						}
 					}
 				}
 				if depth == 0 {
@@ -454,14 +479,14 @@ func main() {
 		t0 := time.Now()
 		md := newModel(&v)
 		for r := range fit.Len() {
-			md.record(fit.Record(r), fi[r*784:(r+1)*784], v.plimit, nil)
+			md.record(fit.Record(r), fi[r*784:(r+1)*784], v.plimit, nil, false)
 		}
 		var db [9]float64
 		bits := 0.0
 		for lo := 0; lo < meas.Len(); lo += *chunk {
 			cm := md.clone()
 			for r := lo; r < min(lo+*chunk, meas.Len()); r++ {
-				bits += cm.record(meas.Record(r), mi[r*784:(r+1)*784], v.limit, &db)
+				bits += cm.record(meas.Record(r), mi[r*784:(r+1)*784], v.limit, &db, true)
 			}
 		}
 		sb := 0.0
@@ -471,7 +496,7 @@ func main() {
 			*cm.v = v
 			cm.v.lr = 0
 			for r := range meas.Len() {
-				sb += cm.record(meas.Record(r), mi[r*784:(r+1)*784], 0, nil)
+				sb += cm.record(meas.Record(r), mi[r*784:(r+1)*784], 0, nil, true)
 			}
 		}
 		kb := 0
@@ -494,25 +519,30 @@ func main() {
 }
 
 func variants() []variant {
-	tW := tab{"W", 256, func(p *px) int { return int(p.W) }, false}
-	tN := tab{"N", 256, func(p *px) int { return int(p.N) }, false}
-	tWN8 := tab{"t5WN", 17 * 64, func(p *px) int { return int(p.t>>5)<<6 | lv8[p.W]<<3 | lv8[p.N] }, false}
-	t4WN8 := tab{"t4WN", 33 * 64, func(p *px) int { return int(p.t>>4)<<6 | lv8[p.W]<<3 | lv8[p.N] }, false}
-	tNb4 := tab{"WNNWNE8", 4096, func(p *px) int { return lv8[p.W]<<9 | lv8[p.N]<<6 | lv8[p.NW]<<3 | lv8[p.NE] }, false}
-	tNb4s := tab{"WNNWNE4", 256, func(p *px) int { return lv4[p.W]<<6 | lv4[p.N]<<4 | lv4[p.NW]<<2 | lv4[p.NE] }, false}
-	tT6NN := tab{"t6WWNN", 9 * 64, func(p *px) int { return int(min(p.t>>6, 8))<<6 | lv8[p.WW]<<3 | lv8[p.NN] }, false}
-	tAvg := tab{"avgWN", 256, func(p *px) int { return (int(p.W) + int(p.N) + 1) >> 1 }, false}
-	tT3 := tab{"t3", 65, func(p *px) int { return int(p.t >> 3) }, false}
+	tW := tab{"W", 256, func(p *px) int { return int(p.W) }, false, false}
+	tN := tab{"N", 256, func(p *px) int { return int(p.N) }, false, false}
+	tWN8 := tab{"t5WN", 17 * 64, func(p *px) int { return int(p.t>>5)<<6 | lv8[p.W]<<3 | lv8[p.N] }, false, true}
+	t4WN8 := tab{"t4WN", 33 * 64, func(p *px) int { return int(p.t>>4)<<6 | lv8[p.W]<<3 | lv8[p.N] }, false, true}
+	tNb4 := tab{"WNNWNE8", 4096, func(p *px) int { return lv8[p.W]<<9 | lv8[p.N]<<6 | lv8[p.NW]<<3 | lv8[p.NE] }, false, false}
+	tNb4s := tab{"WNNWNE4", 256, func(p *px) int { return lv4[p.W]<<6 | lv4[p.N]<<4 | lv4[p.NW]<<2 | lv4[p.NE] }, false, false}
+	tT6NN := tab{"t6WWNN", 9 * 64, func(p *px) int { return int(min(p.t>>6, 8))<<6 | lv8[p.WW]<<3 | lv8[p.NN] }, false, true}
+	tAvg := tab{"avgWN", 256, func(p *px) int { return (int(p.W) + int(p.N) + 1) >> 1 }, false, false}
+	tT3 := tab{"t3", 65, func(p *px) int { return int(p.t >> 3) }, false, true}
 	t6nb6 := tab{"t6WNNWNE4WWNN4", 9 * 4096, func(p *px) int {
 		return int(min(p.t>>6, 8))<<12 | lv4[p.W]<<10 | lv4[p.N]<<8 | lv4[p.NW]<<6 | lv4[p.NE]<<4 | lv4[p.WW]<<2 | lv4[p.NN]
-	}, false}
-	tNE := tab{"NE", 256, func(p *px) int { return int(p.NE) }, false}
-	tNW := tab{"NW", 256, func(p *px) int { return int(p.NW) }, false}
-	z1 := tab{"z:t4WNNWNE8", 33 * 4096, func(p *px) int { return int(p.t>>4)<<12 | tNb4.key(p) }, true}
-	z2 := tab{"z:t6nb6", 9 * 4096, t6nb6.key, true}
+	}, false, true}
+	tNE := tab{"NE", 256, func(p *px) int { return int(p.NE) }, false, false}
+	tNW := tab{"NW", 256, func(p *px) int { return int(p.NW) }, false, false}
+	z1 := tab{"z:t4WNNWNE8", 33 * 4096, func(p *px) int { return int(p.t>>4)<<12 | tNb4.key(p) }, true, true}
+	z2 := tab{"z:t6nb6", 9 * 4096, t6nb6.key, true, true}
 	z3 := tab{"z:t3nb5", 65 * 1024, func(p *px) int {
 		return int(p.t>>3)<<10 | lv4[p.W]<<8 | lv4[p.N]<<6 | lv4[p.NW]<<4 | lv4[p.NE]<<2 | lv4[p.NN]
-	}, true}
+	}, true, true}
+	zb1 := tab{"z:WNNWNE8", 4096, tNb4.key, true, false}
+	zb2 := tab{"z:nb8q4", 1 << 16, func(p *px) int {
+		return lv4[p.W]<<14 | lv4[p.N]<<12 | lv4[p.NW]<<10 | lv4[p.NE]<<8 | lv4[p.WW]<<6 | lv4[p.NN]<<4 | lv4[p.NNE]<<2 | lv4[p.NNW]
+	}, true, false}
+	tWWNN := tab{"WWNN8", 64, func(p *px) int { return lv8[p.WW]<<3 | lv8[p.NN] }, false, false}
 	base := variant{limit: 127, plimit: 127, lr: 2, nets: 4}
 	mk := func(name string, f func(v *variant), tabs ...tab) variant {
 		v := base
@@ -536,6 +566,13 @@ func variants() []variant {
 		mk("L1: t4WN W N NbQ8 z:t4WNNWNE8", nil, t4WN8, tW, tN, tNb4, z1),
 		mk("L2: t4WN W N NbQ8 NE z:t4WNNWNE8 z:t6nb6", nil, t4WN8, tW, tN, tNb4, tNE, z1, z2),
 		mk("L3: G nets1", func(v *variant) { v.nets = 1 }, t4WN8, tW, tN, tNb4, tT6NN, tAvg, tT3, z1, z2, tNE, tNW),
+		mk("M1: G + z:WNNWNE8 z:nb8q4", nil, t4WN8, tW, tN, tNb4, tT6NN, tAvg, tT3, z1, z2, tNE, tNW, zb1, zb2),
+		mk("M2: M1 + WWNN8", nil, t4WN8, tW, tN, tNb4, tT6NN, tAvg, tT3, z1, z2, tNE, tNW, zb1, zb2, tWWNN),
+		mk("M3: t4WN W N NbQ8 NE z:t4WNNWNE8 z:nb8q4", nil, t4WN8, tW, tN, tNb4, tNE, z1, zb2),
+		mk("S1: t4WN W N z:t4WNNWNE8", nil, t4WN8, tW, tN, z1),
+		mk("S2: t4WN W N z:t4WNNWNE8 nets1", func(v *variant) { v.nets = 1 }, t4WN8, tW, tN, z1),
+		mk("S3: t4WN W N NE z:t4WNNWNE8 z:nb8q4 nets1", func(v *variant) { v.nets = 1 }, t4WN8, tW, tN, tNE, z1, zb2),
+		mk("S4: t4WN NbQ8 z:t4WNNWNE8", nil, t4WN8, tNb4, z1),
 		mk("C lim30", lim(30), tWN8, tW, tN, tNb4, tT6NN),
 		mk("C lim255", lim(255), tWN8, tW, tN, tNb4, tT6NN),
 		mk("C lim1023", lim(1023), tWN8, tW, tN, tNb4, tT6NN),
