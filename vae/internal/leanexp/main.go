@@ -29,6 +29,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -435,6 +436,8 @@ func main() {
 	chunk := flag.Int("chunk", 1000, "records per chunk")
 	cache := flag.String("cache", "/tmp/leanexp", "directory caching decoder logits")
 	flag.Func("lrshift", "mixer update shift (default 14)", func(s string) error { _, err := fmt.Sscan(s, &lrShift); return err })
+	prof := flag.String("cpuprofile", "", "with -speed, write a CPU profile here")
+	speed := flag.Bool("speed", false, "time M3's fast loop (no coder) instead of measuring rates")
 	static := flag.Bool("static", false, "also measure without adaptation")
 	flag.Parse()
 	m, err := vae.Builtin("mnist-cm")
@@ -463,6 +466,19 @@ func main() {
 		fi, mi = ti[:50000*784], ti[50000*784:]
 	} else {
 		fi, mi = ti, logits(m, meas, *seed, *cache, "test")
+	}
+	if *speed {
+		if *prof != "" {
+			f, err := os.Create(*prof)
+			if err != nil {
+				log.Fatal(err)
+			}
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+		fmt.Printf("M3 fast loop, probabilities and updates without a coder: %.1f us/image (thread CPU)\n", speedM3(false, fit, fi, meas, mi))
+		fmt.Printf("M4 fast loop, probabilities and updates without a coder: %.1f us/image (thread CPU)\n", speedM3(true, fit, fi, meas, mi))
+		return
 	}
 	for _, v := range variants() {
 		if *only != "" {
@@ -573,6 +589,7 @@ func variants() []variant {
 		mk("S2: t4WN W N z:t4WNNWNE8 nets1", func(v *variant) { v.nets = 1 }, t4WN8, tW, tN, z1),
 		mk("S3: t4WN W N NE z:t4WNNWNE8 z:nb8q4 nets1", func(v *variant) { v.nets = 1 }, t4WN8, tW, tN, tNE, z1, zb2),
 		mk("S4: t4WN NbQ8 z:t4WNNWNE8", nil, t4WN8, tNb4, z1),
+		mk("M4: t5WN W N NbQ4 NE z:t4WNNWNE8 z:nb8q4", nil, tWN8, tW, tN, tNb4s, tNE, z1, zb2),
 		mk("C lim30", lim(30), tWN8, tW, tN, tNb4, tT6NN),
 		mk("C lim255", lim(255), tWN8, tW, tN, tNb4, tT6NN),
 		mk("C lim1023", lim(1023), tWN8, tW, tN, tNb4, tT6NN),
