@@ -41,15 +41,15 @@ type Coder struct {
 	ch      int           // the channel being coded
 	cls     int           // version 3: the pixel's energy class
 
-	sel    [4]int // the first mixers' selectors (A's is the node)
-	selMap [3]int // the maps' selectors
+	sel    [maxMixers]int // the first mixers' selectors (A's is the node)
+	selMap [maxMaps]int   // the maps' selectors
 	pat    int    // 8 neighbours' pattern bits: mixer A's set when there is no tree
 	pred   int    // version 2: the fitted prediction of this channel of this pixel
-	w      [4][]int32
-	d      [4]int32
+	w      [maxMixers][]int32
+	d      [maxMixers]int32
 	wf     []int32
 	dF     int32
-	mapLo  [3]int
+	mapLo  [maxMaps]int
 	apmW   int32
 	p      int32 // the decision's probability of a 1
 }
@@ -201,9 +201,6 @@ func clampLogit(d int64) int32 {
 	return int32(d)
 }
 
-// mapPerNode is how many contexts each map has per node.
-var mapPerNode = [3]int{8, 64, 64}
-
 // predict sets c.p, the probability of a 1 for the decision at tree node
 // (0 for the first decision) of the given depth, whose counters are at
 // local within each context's group.
@@ -233,7 +230,10 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	}
 	c.st[n-1] = biasInput
 	if l.nDir > 0 {
-		c.direct(node, depth)
+		split := c.direct(node, depth)
+		if l.bySplit {
+			c.splitSelectors(split)
+		}
 	}
 	st := c.st[:n]
 	c.wf = c.s.fin[node*l.nFinal : node*l.nFinal+l.nFinal]
@@ -263,19 +263,15 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	pos := (c.dF + logitMax) * 32 // 0 .. 32·4094
 	c.apmW = pos & 4095
 	off := 0
-	sum := int64(2 * pf)
+	sum := l.avg[0] * int64(pf)
 	for k, sz := range l.maps {
-		c.mapLo[k] = (off+node*mapPerNode[k]+c.selMap[k])*apmB + int(pos>>12)
+		c.mapLo[k] = (off+node*l.mapPer[k]+c.selMap[k])*apmB + int(pos>>12)
 		off += sz
 		a := c.s.apm[c.mapLo[k] : c.mapLo[k]+2]
 		pa := (int32(a[0])*(4096-c.apmW) + int32(a[1])*c.apmW) >> 12
-		if len(l.maps) == 2 {
-			sum += int64(3 * pa) // version 1: 2:3:3
-		} else {
-			sum += int64(2 * pa)
-		}
+		sum += l.avg[k+1] * int64(pa)
 	}
-	c.p = int32(clampProb(sum >> 3))
+	c.p = int32(clampProb(sum >> l.avgShift))
 	return c.p
 }
 

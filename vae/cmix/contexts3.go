@@ -113,11 +113,15 @@ func (c *Coder) contexts3(i, ch, cls int, pl []uint8, acc int64) {
 		}
 		c.dirRow[nDirPlain+j] = base + (nDirPlain+j*linClasses+k)*depths*dirW
 	}
+	if c.m.lay.bySplit {
+		c.contexts4(ecls)
+	}
 }
 
 // direct sets the direct maps' counters and mixer inputs for the decision
-// at tree node (0 for the first decision) of the given depth.
-func (c *Coder) direct(node, depth int) {
+// at tree node (0 for the first decision) of the given depth, and returns
+// the decision's split in half levels.
+func (c *Coder) direct(node, depth int) int32 {
 	// The split in half levels: index v >= s makes the decision 1, so the
 	// boundary is 2s - 1.
 	s := int32(1)
@@ -135,6 +139,7 @@ func (c *Coder) direct(node, depth int) {
 		c.dirSlot[j] = k
 		in[j] = stretch(t[k] >> 16)
 	}
+	return split
 }
 
 // updateDirect moves the direct maps' counters towards the decision y, as

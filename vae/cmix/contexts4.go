@@ -1,0 +1,52 @@
+package cmix
+
+// Version 4's selectors. Version 3's mixers and maps are selected by the
+// node, the channel and quantised neighbours, none of which says how near
+// the decision is to being settled by the predictions: a prediction far
+// from the decision's split makes the decision nearly certain and the
+// contexts that agree with it worth more weight, one next to the split
+// makes the decision a toss-up that only the finer contexts can call.
+// Mixers E and F are selected by where predictions lie from the split,
+// and two more maps refine the probability per node and the corrected
+// fitted prediction and per node and the neighbours' energy and error.
+
+// maxMaps is the most adaptive probability maps of any version.
+const maxMaps = 5
+
+// Version 4 keeps version 3's inputs and adds mixers E (per depth,
+// channel and the fitted prediction's distance from the split) and F (per
+// depth and the distances of the corrected fitted prediction and of the
+// median predictor), and maps per node and the corrected prediction and
+// per node, energy and error class.
+var layout4 = layout{
+	nCtx: nCtx2, nIn: 2*nCtx2 + nDir3 + 1, mixers: 6,
+	sets: [maxMixers]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels,
+		depths * 16 * MaxChannels, depths * 256},
+	nFinal:    7,
+	maps:      []int{nodes * 8, nodes * 64, nodes * 64, nodes * 64, nodes * 64},
+	mapPer:    []int{8, 64, 64, 64, 64},
+	avg:       []int64{6, 2, 2, 2, 2, 2},
+	avgShift:  4,
+	checked:   true,
+	lowNibble: lowNibble2,
+	nDir:      nDir3,
+	perDepth:  [maxMixers]int{0, 64, 64, 128 * MaxChannels, 16 * MaxChannels, 256},
+	byCh:      true,
+	bySplit:   true,
+}
+
+// contexts4 sets the selectors of version 4's maps 3 and 4; ecls is the
+// neighbours' error class.
+func (c *Coder) contexts4(ecls int) {
+	c.selMap[3] = int(c.dirPred[18]>>1) >> c.m.coarse
+	c.selMap[4] = c.cls<<3 | ecls
+}
+
+// splitSelectors sets the selectors of mixers E and F for the decision
+// whose split, in half levels, is split: the sign and bit length of each
+// prediction's distance from it (diffClass).
+func (c *Coder) splitSelectors(split int32) {
+	d := &c.dirPred
+	c.sel[4] = c.ch<<4 | diffClass(int(d[0]-split))
+	c.sel[5] = diffClass(int(d[18]-split))<<4 | diffClass(int(d[13]-split))
+}
