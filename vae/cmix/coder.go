@@ -35,16 +35,17 @@ type Coder struct {
 	chk  [maxCtx]uint32 // version 2: each context's check, << 8
 	st   [maxIn]int32   // the counters' logits and the bias
 
-	dirPred [nDir3]int32  // version 3: each predictor's value in half levels
-	dirRow  [nDir3]int    // version 3: each direct map's table for this channel (depth 0)
-	dirSlot [nDir3]uint32 // version 3: each direct map's counter for this decision
-	ch      int           // the channel being coded
-	cls     int           // version 3: the pixel's energy class
+	dirPred [maxDir]int32  // version 3: each predictor's value in half levels
+	dirRow  [maxDir]int    // version 3: each direct map's table for this channel (depth 0)
+	dirSlot [maxDir]uint32 // version 3: each direct map's counter for this decision
+	ols     *olsState      // version 4: the online least-squares predictors
+	ch      int            // the channel being coded
+	cls     int            // version 3: the pixel's energy class
 
 	sel    [maxMixers]int // the first mixers' selectors (A's is the node)
 	selMap [maxMaps]int   // the maps' selectors
-	pat    int    // 8 neighbours' pattern bits: mixer A's set when there is no tree
-	pred   int    // version 2: the fitted prediction of this channel of this pixel
+	pat    int            // 8 neighbours' pattern bits: mixer A's set when there is no tree
+	pred   int            // version 2: the fitted prediction of this channel of this pixel
 	w      [maxMixers][]int32
 	d      [maxMixers]int32
 	wf     []int32
@@ -63,6 +64,9 @@ func (m *Model) NewCoder() *Coder {
 	c.planes = make([]uint8, c.psz*m.p.C)
 	if m.p.Version >= 2 {
 		c.errs = make([]int16, c.psz*m.p.C)
+	}
+	if m.lay.ols {
+		c.ols = newOLS(m)
 	}
 	return c
 }
@@ -112,6 +116,9 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 	W, H, C := m.p.W, m.p.H, m.p.C
 	tb := m.tree
 	i := 0
+	if c.ols != nil {
+		c.ols.reset()
+	}
 	for y := 0; y < H; y++ {
 		row := (y+pad)*c.pw + pad
 		for x := 0; x < W; x++ {
@@ -164,6 +171,9 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 				c.planes[ch*c.psz+row+x] = uint8(v)
 				if c.errs != nil {
 					c.errs[ch*c.psz+row+x] = int16(v - c.pred)
+				}
+				if c.ols != nil {
+					c.ols.update(ch, v)
 				}
 				if d != nil {
 					rec[i] = m.p.Levels[v]

@@ -19,7 +19,7 @@ const maxMaps = 5
 // median predictor), and maps per node and the corrected prediction and
 // per node, energy and error class.
 var layout4 = layout{
-	nCtx: nCtx2, nIn: 2*nCtx2 + nDir3 + 1, mixers: 6,
+	nCtx: nCtx2, nIn: 2*nCtx2 + nDir4 + 1, mixers: 6,
 	sets: [maxMixers]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels,
 		depths * 16 * MaxChannels, depths * 256},
 	nFinal:    7,
@@ -29,15 +29,34 @@ var layout4 = layout{
 	avgShift:  4,
 	checked:   true,
 	lowNibble: lowNibble2,
-	nDir:      nDir3,
+	nDir:      nDir4,
+	dirBlocks: dirBlocks + nDirOLS,
+	ols:       true,
 	perDepth:  [maxMixers]int{0, 64, 64, 128 * MaxChannels, 16 * MaxChannels, 256},
 	byCh:      true,
 	bySplit:   true,
 }
 
-// contexts4 sets the selectors of version 4's maps 3 and 4; ecls is the
+// Version 4's direct maps after version 3's: the online least-squares
+// predictions.
+const (
+	nDirOLS = 2
+	nDir4   = nDir3 + nDirOLS
+	maxDir  = nDir4
+)
+
+// contexts4 sets version 4's direct maps and the selectors of its maps 3
+// and 4 for channel ch, whose tables start at base; ecls is the
 // neighbours' error class.
-func (c *Coder) contexts4(ecls int) {
+func (c *Coder) contexts4(ch, base, ecls int) {
+	hi2 := 2 * int32(len(c.m.p.Levels)-1)
+	o := c.ols.pred[ch]
+	d := &c.dirPred
+	d[nDir3] = min(max(o, 0), hi2)
+	d[nDir3+1] = min(max((o+d[0]+1)>>1, 0), hi2)
+	for j := range nDirOLS {
+		c.dirRow[nDir3+j] = base + (dirBlocks+j)*depths*dirW
+	}
 	c.selMap[3] = int(c.dirPred[18]>>1) >> c.m.coarse
 	c.selMap[4] = c.cls<<3 | ecls
 }
@@ -47,6 +66,6 @@ func (c *Coder) contexts4(ecls int) {
 // prediction's distance from it (diffClass).
 func (c *Coder) splitSelectors(split int32) {
 	d := &c.dirPred
-	c.sel[4] = c.ch<<4 | diffClass(int(d[0]-split))
+	c.sel[4] = c.ch<<4 | diffClass(int(d[nDir3]-split))
 	c.sel[5] = diffClass(int(d[18]-split))<<4 | diffClass(int(d[13]-split))
 }

@@ -8,8 +8,8 @@ const (
 	depths = 9   // node depth: 0 for node 0, else the bit length of the tree node
 	apmB   = 33  // buckets of an adaptive probability map over the logit
 
-	maxCtx = nCtx2                // the most hashed contexts of any version
-	maxIn  = 2*maxCtx + nDir3 + 1 // two inputs per context, the direct maps and a bias
+	maxCtx = nCtx2                 // the most hashed contexts of any version
+	maxIn  = 2*maxCtx + maxDir + 1 // two inputs per context, the direct maps and a bias
 
 	counterInit = uint32(1<<21) << 10 // P = 1/2, count 0
 	biasInput   = 256
@@ -55,6 +55,10 @@ type layout struct {
 	// bySplit (version 4): mixers E and F are selected by where the
 	// predictions lie from the decision's split (contexts4.go).
 	bySplit bool
+	// dirBlocks is the number of direct-map tables per channel and depth;
+	// ols (version 4) adds the online least-squares predictors (ols.go).
+	dirBlocks int
+	ols       bool
 }
 
 // maxMixers is the most first mixers of any version.
@@ -110,6 +114,7 @@ var layout3 = layout{
 	checked:   true,
 	lowNibble: lowNibble2,
 	nDir:      nDir3,
+	dirBlocks: dirBlocks,
 	perDepth:  [maxMixers]int{0, 64, 64, 128 * MaxChannels},
 	byCh:      true,
 }
@@ -132,7 +137,7 @@ func (l *layout) dirLen(c int) int {
 	if l.nDir == 0 {
 		return 0
 	}
-	return c * dirBlocks * depths * dirW
+	return c * l.dirBlocks * depths * dirW
 }
 
 // fixedBytes is the size of the weights and maps in a state (and, version
@@ -150,11 +155,11 @@ func (l *layout) fixedBytes(c int) int {
 }
 
 type state struct {
-	t   []uint32   // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
-	dir []uint32   // version 3: direct maps, counters as version 1's
+	t   []uint32           // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
+	dir []uint32           // version 3: direct maps, counters as version 1's
 	mix [maxMixers][]int32 // mixers A, B, C, D (E, F): nIn weights per set
-	fin []int32    // final mixer: nFinal weights per node
-	apm []uint16   // 16-bit probabilities, apmB per context, map after map
+	fin []int32            // final mixer: nFinal weights per node
+	apm []uint16           // 16-bit probabilities, apmB per context, map after map
 }
 
 func newState(l *layout, tableBits uint, channels int) *state {
