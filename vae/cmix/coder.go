@@ -89,6 +89,10 @@ func (m *Model) CoderBytes() int64 {
 	if l.nDir > 0 {
 		slices++ // direct maps
 	}
+	if l.ols {
+		n += int64(unsafe.Sizeof(olsState{}))
+		slices++
+	}
 	return n + slices*page + int64(unsafe.Sizeof(Coder{})+unsafe.Sizeof(state{}))
 }
 
