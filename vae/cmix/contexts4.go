@@ -6,18 +6,21 @@ package cmix
 // from the decision's split makes the decision nearly certain and the
 // contexts that agree with it worth more weight, one next to the split
 // makes the decision a toss-up that only the finer contexts can call.
-// Mixers E and F are selected by where predictions lie from the split,
+// Mixers E1 and E2 are selected by where predictions lie from the split,
 // and two more maps refine the probability per node and the corrected
 // fitted prediction and per node and the neighbours' energy and error.
+// Version 4 also adds online least-squares predictors (ols.go), which
+// follow the record at hand where the fitted predictor is one for all.
 
 // maxMaps is the most adaptive probability maps of any version.
 const maxMaps = 5
 
-// Version 4 keeps version 3's inputs and adds mixers E (per depth,
-// channel and the fitted prediction's distance from the split) and F (per
-// depth and the distances of the corrected fitted prediction and of the
-// median predictor), and maps per node and the corrected prediction and
-// per node, energy and error class.
+// Version 4 keeps version 3's inputs, adds two direct maps on the
+// least-squares prediction, mixers E1 (per depth, channel and the
+// least-squares prediction's distance from the split) and E2 (per depth
+// and the distances of the corrected fitted prediction and of the median
+// predictor), and maps per node and the corrected prediction and per
+// node, energy and error class (SPEC.md section 3.6, "Version 4").
 var layout4 = layout{
 	nCtx: nCtx2, nIn: 2*nCtx2 + nDir4 + 1, mixers: 6,
 	sets: [maxMixers]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels,
@@ -38,7 +41,7 @@ var layout4 = layout{
 }
 
 // Version 4's direct maps after version 3's: the online least-squares
-// predictions.
+// prediction, and its average with the fitted one.
 const (
 	nDirOLS = 2
 	nDir4   = nDir3 + nDirOLS
@@ -61,7 +64,7 @@ func (c *Coder) contexts4(ch, base, ecls int) {
 	c.selMap[4] = c.cls<<3 | ecls
 }
 
-// splitSelectors sets the selectors of mixers E and F for the decision
+// splitSelectors sets the selectors of mixers E1 and E2 for the decision
 // whose split, in half levels, is split: the sign and bit length of each
 // prediction's distance from it (diffClass).
 func (c *Coder) splitSelectors(split int32) {

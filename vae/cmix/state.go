@@ -52,7 +52,7 @@ type layout struct {
 	mapPer   []int
 	avg      []int64
 	avgShift uint
-	// bySplit (version 4): mixers E and F are selected by where the
+	// bySplit (version 4): mixers E1 and E2 are selected by where the
 	// predictions lie from the decision's split (contexts4.go).
 	bySplit bool
 	// dirBlocks is the number of direct-map tables per channel and depth;
@@ -157,7 +157,7 @@ func (l *layout) fixedBytes(c int) int {
 type state struct {
 	t   []uint32           // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
 	dir []uint32           // version 3: direct maps, counters as version 1's
-	mix [maxMixers][]int32 // mixers A, B, C, D (E, F): nIn weights per set
+	mix [maxMixers][]int32 // mixers A, B, C, D (E1, E2): nIn weights per set
 	fin []int32            // final mixer: nFinal weights per node
 	apm []uint16           // 16-bit probabilities, apmB per context, map after map
 }
