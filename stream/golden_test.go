@@ -151,6 +151,9 @@ var goldenCases = []goldenCase{
 	{"cmix-v3", "", func(t testing.TB) Model { return cmixModel(t, 3) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
 		return mnistCrops(t, 448, 472)
 	}},
+	{"cmix-v4", "", func(t testing.TB) Model { return cmixModel(t, 4) }, []WOption{WithEmbeddedModel(true), WithChunkRecords(8), WithLanes(2)}, func(t testing.TB) []byte {
+		return mnistCrops(t, 472, 496)
+	}},
 	// The built-in cmix model of 8-bit records (levels 17 to 19), two
 	// chunks so that one starts from the primed state after another
 	// adapted.

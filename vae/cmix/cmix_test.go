@@ -275,6 +275,22 @@ func TestDigest3(t *testing.T) {
 	}
 }
 
+// TestDigest4 pins version 4's probabilities as TestDigest3 does version
+// 3's (colour records: the least-squares predictors of every channel).
+func TestDigest4(t *testing.T) {
+	lv := levelsOf(200)
+	m := newPrimedV(t, 4, 9, 7, 3, lv, 12, synth(40, 9, 7, 3, lv, 8))
+	dec := encodeAll(m.NewCoder(), synth(10, 9, 7, 3, lv, 9), 9*7*3)
+	h := sha256.New()
+	for _, d := range dec {
+		binary.Write(h, binary.LittleEndian, d)
+	}
+	const want = "e84fc879f1cfcf3e25948a0118f5b3a58e490908c3baf2ea39bbd170f7e0f016"
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		t.Errorf("digest of the decisions %s, want %s", got, want)
+	}
+}
+
 // TestStateSize checks the size of the weights and maps that SPEC.md
 // section 3.6 gives.
 func TestStateSize(t *testing.T) {
@@ -287,6 +303,9 @@ func TestStateSize(t *testing.T) {
 	for c := 1; c <= 3; c++ {
 		if n := layout3.fixedBytes(c); n != 4*121*(1024+576+576+4608)+4*256*5+2*33*(2048+16384+16384)+4*96*9*512*c {
 			t.Errorf("version 3, %d channels: weights, maps and direct maps of %d bytes", c, n)
+		}
+		if n := layout4.fixedBytes(c); n != 4*123*(1024+576+576+4608+576+2304)+4*256*7+2*33*(2048+4*16384)+4*98*9*512*c {
+			t.Errorf("version 4, %d channels: weights, maps and direct maps of %d bytes", c, n)
 		}
 	}
 }

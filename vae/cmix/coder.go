@@ -35,21 +35,22 @@ type Coder struct {
 	chk  [maxCtx]uint32 // version 2: each context's check, << 8
 	st   [maxIn]int32   // the counters' logits and the bias
 
-	dirPred [nDir3]int32  // version 3: each predictor's value in half levels
-	dirRow  [nDir3]int    // version 3: each direct map's table for this channel (depth 0)
-	dirSlot [nDir3]uint32 // version 3: each direct map's counter for this decision
-	ch      int           // the channel being coded
-	cls     int           // version 3: the pixel's energy class
+	dirPred [maxDir]int32  // version 3: each predictor's value in half levels
+	dirRow  [maxDir]int    // version 3: each direct map's table for this channel (depth 0)
+	dirSlot [maxDir]uint32 // version 3: each direct map's counter for this decision
+	ols     *olsState      // version 4: the online least-squares predictors
+	ch      int            // the channel being coded
+	cls     int            // version 3: the pixel's energy class
 
-	sel    [4]int // the first mixers' selectors (A's is the node)
-	selMap [3]int // the maps' selectors
-	pat    int    // 8 neighbours' pattern bits: mixer A's set when there is no tree
-	pred   int    // version 2: the fitted prediction of this channel of this pixel
-	w      [4][]int32
-	d      [4]int32
+	sel    [maxMixers]int // the first mixers' selectors (A's is the node)
+	selMap [maxMaps]int   // the maps' selectors
+	pat    int            // 8 neighbours' pattern bits: mixer A's set when there is no tree
+	pred   int            // version 2: the fitted prediction of this channel of this pixel
+	w      [maxMixers][]int32
+	d      [maxMixers]int32
 	wf     []int32
 	dF     int32
-	mapLo  [3]int
+	mapLo  [maxMaps]int
 	apmW   int32
 	p      int32 // the decision's probability of a 1
 }
@@ -63,6 +64,9 @@ func (m *Model) NewCoder() *Coder {
 	c.planes = make([]uint8, c.psz*m.p.C)
 	if m.p.Version >= 2 {
 		c.errs = make([]int16, c.psz*m.p.C)
+	}
+	if m.lay.ols {
+		c.ols = newOLS(m)
 	}
 	return c
 }
@@ -84,6 +88,10 @@ func (m *Model) CoderBytes() int64 {
 	}
 	if l.nDir > 0 {
 		slices++ // direct maps
+	}
+	if l.ols {
+		n += int64(unsafe.Sizeof(olsState{}))
+		slices++
 	}
 	return n + slices*page + int64(unsafe.Sizeof(Coder{})+unsafe.Sizeof(state{}))
 }
@@ -112,6 +120,9 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 	W, H, C := m.p.W, m.p.H, m.p.C
 	tb := m.tree
 	i := 0
+	if c.ols != nil {
+		c.ols.reset()
+	}
 	for y := 0; y < H; y++ {
 		row := (y+pad)*c.pw + pad
 		for x := 0; x < W; x++ {
@@ -165,6 +176,9 @@ func (c *Coder) walk(rec []byte, d BitDecoder, bits []byte, probs []uint16) ([]b
 				if c.errs != nil {
 					c.errs[ch*c.psz+row+x] = int16(v - c.pred)
 				}
+				if c.ols != nil {
+					c.ols.update(ch, v)
+				}
 				if d != nil {
 					rec[i] = m.p.Levels[v]
 				}
@@ -201,9 +215,6 @@ func clampLogit(d int64) int32 {
 	return int32(d)
 }
 
-// mapPerNode is how many contexts each map has per node.
-var mapPerNode = [3]int{8, 64, 64}
-
 // predict sets c.p, the probability of a 1 for the decision at tree node
 // (0 for the first decision) of the given depth, whose counters are at
 // local within each context's group.
@@ -233,7 +244,10 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	}
 	c.st[n-1] = biasInput
 	if l.nDir > 0 {
-		c.direct(node, depth)
+		split := c.direct(node, depth)
+		if l.bySplit {
+			c.splitSelectors(split)
+		}
 	}
 	st := c.st[:n]
 	c.wf = c.s.fin[node*l.nFinal : node*l.nFinal+l.nFinal]
@@ -263,19 +277,15 @@ func (c *Coder) predict(local uint32, node, depth int) int32 {
 	pos := (c.dF + logitMax) * 32 // 0 .. 32·4094
 	c.apmW = pos & 4095
 	off := 0
-	sum := int64(2 * pf)
+	sum := l.avg[0] * int64(pf)
 	for k, sz := range l.maps {
-		c.mapLo[k] = (off+node*mapPerNode[k]+c.selMap[k])*apmB + int(pos>>12)
+		c.mapLo[k] = (off+node*l.mapPer[k]+c.selMap[k])*apmB + int(pos>>12)
 		off += sz
 		a := c.s.apm[c.mapLo[k] : c.mapLo[k]+2]
 		pa := (int32(a[0])*(4096-c.apmW) + int32(a[1])*c.apmW) >> 12
-		if len(l.maps) == 2 {
-			sum += int64(3 * pa) // version 1: 2:3:3
-		} else {
-			sum += int64(2 * pa)
-		}
+		sum += l.avg[k+1] * int64(pa)
 	}
-	c.p = int32(clampProb(sum >> 3))
+	c.p = int32(clampProb(sum >> l.avgShift))
 	return c.p
 }
 

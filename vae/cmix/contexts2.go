@@ -28,6 +28,9 @@ func (c *Coder) contexts2(i, ch int, pl []uint8, W, N, NW, NE, WW, NN, grad int)
 	var x [linInputs]int32
 	cls := m.linInputsAt(c.planes, c.psz, c.pw, i, ch, &x)
 	acc := m.linAcc(&x, ch, cls)
+	if c.ols != nil {
+		c.ols.predict(ch, &x, acc)
+	}
 	pr := clampTo(int((acc+1<<(linShift-1))>>linShift), hi)
 	c.pred = pr
 	pw := c.pw

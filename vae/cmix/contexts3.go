@@ -93,7 +93,7 @@ func (c *Coder) contexts3(i, ch, cls int, pl []uint8, acc int64) {
 	for j := range d[:nDirPlain] {
 		d[j] = min(max(d[j], 0), hi2)
 	}
-	base := ch * dirBlocks * depths * dirW
+	base := ch * c.m.lay.dirBlocks * depths * dirW
 	for j := range nDirPlain {
 		c.dirRow[j] = base + j*depths*dirW
 	}
@@ -113,11 +113,15 @@ func (c *Coder) contexts3(i, ch, cls int, pl []uint8, acc int64) {
 		}
 		c.dirRow[nDirPlain+j] = base + (nDirPlain+j*linClasses+k)*depths*dirW
 	}
+	if c.m.lay.bySplit {
+		c.contexts4(ch, base, ecls)
+	}
 }
 
 // direct sets the direct maps' counters and mixer inputs for the decision
-// at tree node (0 for the first decision) of the given depth.
-func (c *Coder) direct(node, depth int) {
+// at tree node (0 for the first decision) of the given depth, and returns
+// the decision's split in half levels.
+func (c *Coder) direct(node, depth int) int32 {
 	// The split in half levels: index v >= s makes the decision 1, so the
 	// boundary is 2s - 1.
 	s := int32(1)
@@ -130,11 +134,12 @@ func (c *Coder) direct(node, depth int) {
 	off := depth*dirW + dirR
 	t := c.s.dir
 	in := c.st[2*c.m.lay.nCtx:]
-	for j, p := range c.dirPred {
+	for j, p := range c.dirPred[:c.m.lay.nDir] {
 		k := uint32(c.dirRow[j] + off + int(min(max(p-split, -dirR), dirR)))
 		c.dirSlot[j] = k
 		in[j] = stretch(t[k] >> 16)
 	}
+	return split
 }
 
 // updateDirect moves the direct maps' counters towards the decision y, as
@@ -142,7 +147,7 @@ func (c *Coder) direct(node, depth int) {
 func (c *Coder) updateDirect(y int32, limit uint32) {
 	t := c.s.dir
 	target := int64(y) << 22
-	for _, k := range c.dirSlot {
+	for _, k := range c.dirSlot[:c.m.lay.nDir] {
 		s := t[k]
 		n := s & 1023
 		p := int64(s >> 10)

@@ -18,12 +18,16 @@
 // prediction and its errors at the neighbours as contexts, the earlier
 // channels of a pixel among its inputs), counters that check which
 // context they belong to, a confidence input per context, a fourth mixer
-// and a third map; version 3, which new models get, adds direct maps: for
+// and a third map; version 3 adds direct maps: for
 // each of dozens of predictors (gradients, extrapolations, the fitted
 // prediction corrected by its errors, for colour the earlier channel's
 // step carried over) an adaptive table of how the decision goes given how
 // far the prediction lies from the decision's split, whatever the level,
-// and selects mixers by channel.
+// and selects mixers by channel; version 4, which new models get, adds an
+// online least-squares predictor per channel, refitted at every pixel
+// from the record's coded pixels (integer LDLᵀ), as direct maps, two
+// mixers selected by where the predictions lie from the split, their
+// outputs mixed with the others' by the final mixer, and two more maps.
 //
 // Bytes are coded as indices into the model's levels (the distinct byte
 // values of the training records): index 0 is one decision ("is it 0"),

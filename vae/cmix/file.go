@@ -179,7 +179,7 @@ var (
 // concurrent use), limited to the largest state of any model.
 func stateDecoder() (*zstd.Decoder, error) {
 	decOnce.Do(func() {
-		max := uint64(4 + 5<<MaxTableBits + max(layout1.fixedBytes(MaxChannels), layout2.fixedBytes(MaxChannels), layout3.fixedBytes(MaxChannels)))
+		max := uint64(4 + 5<<MaxTableBits + max(layout1.fixedBytes(MaxChannels), layout2.fixedBytes(MaxChannels), layout3.fixedBytes(MaxChannels), layout4.fixedBytes(MaxChannels)))
 		decoder, decErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max), zstd.WithDecoderMaxWindow(max))
 	})
 	return decoder, decErr

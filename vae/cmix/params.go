@@ -9,7 +9,7 @@ import (
 // Limits on a model's shape, so a model file cannot ask for unbounded
 // memory or work.
 const (
-	LatestVersion = 3
+	LatestVersion = 4
 	MaxDim        = 1 << 12 // width or height
 	MaxChannels   = 4
 	MaxRecord     = 1 << 22 // bytes per record
@@ -24,7 +24,7 @@ var ErrParams = errors.New("cmix: invalid parameters")
 // and the sizes and rates of the adaptive state. They are fixed when a
 // model is made; the state primed from training records goes with them.
 type Params struct {
-	Version int    // the engine's arithmetic: 1, 2 or 3 (LatestVersion), as in the model file
+	Version int    // the engine's arithmetic: 1..4 (LatestVersion), as in the model file
 	W, H, C int    // record shape: C channels of each of W×H pixels, row-major
 	Levels  []byte // the byte values records may hold, strictly increasing, 2..256 of them
 

@@ -8,8 +8,8 @@ const (
 	depths = 9   // node depth: 0 for node 0, else the bit length of the tree node
 	apmB   = 33  // buckets of an adaptive probability map over the logit
 
-	maxCtx = nCtx2                // the most hashed contexts of any version
-	maxIn  = 2*maxCtx + nDir3 + 1 // two inputs per context, the direct maps and a bias
+	maxCtx = nCtx2                 // the most hashed contexts of any version
+	maxIn  = 2*maxCtx + maxDir + 1 // two inputs per context, the direct maps and a bias
 
 	counterInit = uint32(1<<21) << 10 // P = 1/2, count 0
 	biasInput   = 256
@@ -22,7 +22,7 @@ type layout struct {
 	nCtx   int // hashed contexts
 	nIn    int // inputs of the first mixers: the contexts and a bias
 	mixers int // first mixers: A, B, C (and D)
-	sets   [4]int
+	sets   [maxMixers]int
 	nFinal int   // final mixer inputs: the first mixers and a bias
 	maps   []int // contexts of each adaptive probability map
 	// lowNibble, if not 0, has bit j set for each context j that keeps
@@ -44,19 +44,38 @@ type layout struct {
 	// perDepth is how many sets mixers B, C and D have per depth; byCh
 	// (version 3) selects mixer A's set by channel as well as node, and
 	// D's by channel (sets of D: perDepth[3] per depth).
-	perDepth [4]int
+	perDepth [maxMixers]int
 	byCh     bool
+	// mapPer is how many contexts each map has per node; avg the weights
+	// of the final mixer's probability (first) and of each map's in the
+	// average that is the decision's probability, in 2^-avgShift.
+	mapPer   []int
+	avg      []int64
+	avgShift uint
+	// bySplit (version 4): mixers E1 and E2 are selected by where the
+	// predictions lie from the decision's split (contexts4.go).
+	bySplit bool
+	// dirBlocks is the number of direct-map tables per channel and depth;
+	// ols (version 4) adds the online least-squares predictors (ols.go).
+	dirBlocks int
+	ols       bool
 }
+
+// maxMixers is the most first mixers of any version.
+const maxMixers = 6
 
 // Version 1: 28 contexts; mixer A per node, B and C per depth and two
 // quantised neighbours; maps per node and q(W), per node and the coarse
 // gradient prediction.
 var layout1 = layout{
 	nCtx: 28, nIn: 29, mixers: 3,
-	sets:     [4]int{nodes, depths * 64, depths * 64},
+	sets:     [maxMixers]int{nodes, depths * 64, depths * 64},
 	nFinal:   4,
 	maps:     []int{nodes * 8, nodes * 64},
-	perDepth: [4]int{0, 64, 64, 128},
+	mapPer:   []int{8, 64},
+	avg:      []int64{2, 3, 3},
+	avgShift: 3,
+	perDepth: [maxMixers]int{0, 64, 64, 128},
 }
 
 // Version 2 adds the contexts of the fitted linear prediction and its
@@ -66,12 +85,15 @@ var layout1 = layout{
 // fourth with their number alone.
 var layout2 = layout{
 	nCtx: nCtx2, nIn: 2*nCtx2 + 1, mixers: 4,
-	sets:      [4]int{nodes, depths * 64, depths * 64, depths * 128},
+	sets:      [maxMixers]int{nodes, depths * 64, depths * 64, depths * 128},
 	nFinal:    5,
 	maps:      []int{nodes * 8, nodes * 64, nodes * 64},
+	mapPer:    []int{8, 64, 64},
+	avg:       []int64{2, 2, 2, 2},
+	avgShift:  3,
 	checked:   true,
 	lowNibble: lowNibble2,
-	perDepth:  [4]int{0, 64, 64, 128},
+	perDepth:  [maxMixers]int{0, 64, 64, 128},
 }
 
 const lowNibble2 = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<13 | 1<<22 |
@@ -83,13 +105,17 @@ const lowNibble2 = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<1
 // selects mixers A and D by channel.
 var layout3 = layout{
 	nCtx: nCtx2, nIn: 2*nCtx2 + nDir3 + 1, mixers: 4,
-	sets:      [4]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels},
+	sets:      [maxMixers]int{nodes * MaxChannels, depths * 64, depths * 64, depths * 128 * MaxChannels},
 	nFinal:    5,
 	maps:      []int{nodes * 8, nodes * 64, nodes * 64},
+	mapPer:    []int{8, 64, 64},
+	avg:       []int64{2, 2, 2, 2},
+	avgShift:  3,
 	checked:   true,
 	lowNibble: lowNibble2,
 	nDir:      nDir3,
-	perDepth:  [4]int{0, 64, 64, 128 * MaxChannels},
+	dirBlocks: dirBlocks,
+	perDepth:  [maxMixers]int{0, 64, 64, 128 * MaxChannels},
 	byCh:      true,
 }
 
@@ -99,8 +125,10 @@ func layoutOf(version int) *layout {
 		return &layout1
 	case 2:
 		return &layout2
+	case 3:
+		return &layout3
 	}
-	return &layout3
+	return &layout4
 }
 
 // dirLen is the number of direct-map counters of a state for records of
@@ -109,7 +137,7 @@ func (l *layout) dirLen(c int) int {
 	if l.nDir == 0 {
 		return 0
 	}
-	return c * dirBlocks * depths * dirW
+	return c * l.dirBlocks * depths * dirW
 }
 
 // fixedBytes is the size of the weights and maps in a state (and, version
@@ -127,11 +155,11 @@ func (l *layout) fixedBytes(c int) int {
 }
 
 type state struct {
-	t   []uint32   // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
-	dir []uint32   // version 3: direct maps, counters as version 1's
-	mix [4][]int32 // mixers A, B, C, D: nIn weights per set
-	fin []int32    // final mixer: nFinal weights per node
-	apm []uint16   // 16-bit probabilities, apmB per context, map after map
+	t   []uint32           // counters: 22-bit probability << 10 | count (version 2: see layout.checked)
+	dir []uint32           // version 3: direct maps, counters as version 1's
+	mix [maxMixers][]int32 // mixers A, B, C, D (E1, E2): nIn weights per set
+	fin []int32            // final mixer: nFinal weights per node
+	apm []uint16           // 16-bit probabilities, apmB per context, map after map
 }
 
 func newState(l *layout, tableBits uint, channels int) *state {
